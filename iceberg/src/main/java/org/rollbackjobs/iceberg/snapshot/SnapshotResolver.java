@@ -1,0 +1,101 @@
+package org.rollbackjobs.iceberg.snapshot;
+
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
+import org.apache.iceberg.HistoryEntry;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotRef;
+import org.apache.iceberg.Table;
+import org.rollbackjobs.iceberg.BadInputException;
+
+/**
+ * Resolves a {@link SnapshotTarget} to a snapshot that still exists in the table's metadata, or explains why
+ * it cannot: unknown id, expired snapshot, instant before the first snapshot, unknown tag.
+ */
+public final class SnapshotResolver {
+  private SnapshotResolver() {}
+
+  public static Snapshot resolve(Table table, SnapshotTarget target) {
+    // Java 17: no pattern matching for switch yet
+    if (target instanceof SnapshotTarget.Id id) {
+      return byId(table, id.snapshotId());
+    } else if (target instanceof SnapshotTarget.AsOf asOf) {
+      return asOf(table, asOf.instant());
+    } else if (target instanceof SnapshotTarget.Tag tag) {
+      return byTag(table, tag.name());
+    }
+    throw new IllegalArgumentException("unknown target " + target);
+  }
+
+  static Snapshot byId(Table table, long snapshotId) {
+    Snapshot snapshot = table.snapshot(snapshotId);
+    if (snapshot != null) {
+      return snapshot;
+    }
+    boolean wasCurrentOnce = table.history().stream().anyMatch(h -> h.snapshotId() == snapshotId);
+    if (wasCurrentOnce) {
+      throw new BadInputException("snapshot " + snapshotId + " of table " + table.name()
+          + " was expired: it is in the table's history but its metadata and files are gone; "
+          + availableSnapshots(table));
+    }
+    throw new BadInputException("snapshot " + snapshotId + " does not exist in table " + table.name() + "; "
+        + availableSnapshots(table));
+  }
+
+  static Snapshot asOf(Table table, Instant instant) {
+    long millis = instant.toEpochMilli();
+    List<HistoryEntry> history = table.history();
+    if (history.isEmpty()) {
+      throw new BadInputException("table " + table.name() + " has no snapshots yet");
+    }
+    HistoryEntry first = history.get(0);
+    if (millis < first.timestampMillis()) {
+      throw new BadInputException("timestamp " + instant + " is before the first snapshot of table " + table.name()
+          + " (" + Instant.ofEpochMilli(first.timestampMillis()) + "); use a timestamp at or after it");
+    }
+    // the table as it was at that instant: the last snapshot that became current at or before it
+    HistoryEntry atInstant = first;
+    for (HistoryEntry entry : history) {
+      if (entry.timestampMillis() <= millis) {
+        atInstant = entry;
+      }
+    }
+    Snapshot snapshot = table.snapshot(atInstant.snapshotId());
+    if (snapshot == null) {
+      throw new BadInputException("at " + instant + " table " + table.name() + " was at snapshot "
+          + atInstant.snapshotId() + ", which was expired; " + availableSnapshots(table));
+    }
+    return snapshot;
+  }
+
+  static Snapshot byTag(Table table, String name) {
+    Map<String, SnapshotRef> refs = table.refs();
+    SnapshotRef ref = refs.get(name);
+    if (ref == null || !ref.isTag()) {
+      String tags = refs.entrySet().stream().filter(e -> e.getValue().isTag()).map(Map.Entry::getKey).sorted()
+          .collect(Collectors.joining(", "));
+      String what = ref == null ? "does not exist" : "is a branch, not a tag (restore to its snapshot with --to-snapshot "
+          + ref.snapshotId() + ")";
+      throw new BadInputException("tag '" + name + "' " + what + " in table " + table.name() + "; "
+          + (tags.isEmpty() ? "the table has no tags" : "tags: " + tags));
+    }
+    return byId(table, ref.snapshotId());
+  }
+
+  private static String availableSnapshots(Table table) {
+    List<Snapshot> snapshots = StreamSupport.stream(table.snapshots().spliterator(), false)
+        .sorted(Comparator.comparingLong(Snapshot::timestampMillis)).toList();
+    if (snapshots.isEmpty()) {
+      return "the table has no snapshots";
+    }
+    String ids = snapshots.stream().skip(Math.max(0, snapshots.size() - 10))
+        .map(s -> s.snapshotId() + " (" + Instant.ofEpochMilli(s.timestampMillis()) + ")")
+        .collect(Collectors.joining(", "));
+    return "available snapshots" + (snapshots.size() > 10 ? " (latest 10 of " + snapshots.size() + ")" : "")
+        + ": " + ids + "; list them all with 'snapshots --table " + table.name() + "'";
+  }
+}
