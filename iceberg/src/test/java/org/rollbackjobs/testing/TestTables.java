@@ -1,0 +1,103 @@
+package org.rollbackjobs.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DeleteFile;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.MetricsConfig;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.data.parquet.GenericParquetWriter;
+import org.apache.iceberg.deletes.PositionDelete;
+import org.apache.iceberg.deletes.PositionDeleteWriter;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.io.DataWriter;
+import org.apache.iceberg.io.OutputFile;
+import org.apache.iceberg.parquet.Parquet;
+
+/** Writes real Parquet data and delete files for a table with Iceberg's generic writers, and reads rows back. */
+public final class TestTables {
+  private TestTables() {}
+
+  /** Writes one unpartitioned Parquet data file holding {@code records}; the caller commits it. */
+  public static DataFile writeDataFile(Table table, List<Record> records) {
+    OutputFile out = table.io().newOutputFile(
+        table.locationProvider().newDataLocation(UUID.randomUUID() + ".parquet"));
+    try {
+      DataWriter<Record> writer = Parquet.writeData(out)
+          .schema(table.schema())
+          .createWriterFunc(type -> GenericParquetWriter.create(table.schema(), type))
+          .withSpec(table.spec())
+          .overwrite()
+          .build();
+      try (writer) {
+        records.forEach(writer::write);
+      }
+      return writer.toDataFile();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Writes a position delete file removing the given row positions of {@code dataFile}. */
+  public static DeleteFile writePositionDeletes(Table table, DataFile dataFile, long... positions) {
+    OutputFile out = table.io().newOutputFile(
+        table.locationProvider().newDataLocation("delete-" + UUID.randomUUID() + ".parquet"));
+    try {
+      // path and position only: no row schema (forTable would set one), so Iceberg's own path/pos writer is used;
+      // a table-schema writer function does not match the delete file's (file_path, pos, row) layout
+      PositionDeleteWriter<Record> writer = Parquet.writeDeletes(out)
+          .withSpec(table.spec())
+          .setAll(table.properties())
+          .metricsConfig(MetricsConfig.forTable(table))
+          .overwrite()
+          .buildPositionWriter();
+      try (writer) {
+        PositionDelete<Record> delete = PositionDelete.create();
+        for (long position : positions) {
+          writer.write(delete.set(dataFile.location(), position, null));
+        }
+      }
+      return writer.toDeleteFile();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static Record record(Table table, Object... values) {
+    GenericRecord record = GenericRecord.create(table.schema());
+    for (int i = 0; i < values.length; i++) {
+      record.set(i, values[i]);
+    }
+    return record;
+  }
+
+  /** All rows of the table at {@code snapshotId} (current when null), as sorted strings, for whole-content comparison. */
+  public static List<String> rows(Table table, Long snapshotId) {
+    IcebergGenerics.ScanBuilder scan = IcebergGenerics.read(table);
+    if (snapshotId != null) {
+      scan = scan.useSnapshot(snapshotId);
+    }
+    List<String> rows = new ArrayList<>();
+    try (CloseableIterable<Record> records = scan.build()) {
+      for (Record r : records) {
+        rows.add(r.toString());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    rows.sort(Comparator.naturalOrder());
+    return rows;
+  }
+
+  public static FileFormat format() {
+    return FileFormat.PARQUET;
+  }
+}

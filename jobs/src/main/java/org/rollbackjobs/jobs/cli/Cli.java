@@ -1,0 +1,150 @@
+package org.rollbackjobs.jobs.cli;
+
+import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.rollbackjobs.iceberg.BadInputException;
+import org.rollbackjobs.iceberg.ConcurrentChangeException;
+import picocli.CommandLine;
+import picocli.CommandLine.IFactory;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+/** Builds the command line and maps outcomes to the documented exit codes and output channels. */
+public final class Cli {
+  /** {@code --spring.datasource.url=...} and other dotted properties belong to Spring Boot, not to the commands. */
+  private static final Pattern SPRING_PROPERTY = Pattern.compile("^--[A-Za-z0-9_-]+(\\.[A-Za-z0-9_\\[\\]-]+)+=.*");
+
+  private Cli() {}
+
+  public static CommandLine commandLine(IFactory factory) {
+    CommandLine cli = new CommandLine(RollbackCommand.class, factory);
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
+    cli.setExecutionExceptionHandler(Cli::handleExecutionException);
+    cli.setParameterExceptionHandler(Cli::handleParameterException);
+    cli.setExitCodeExceptionMapper(Cli::exitCodeOf);
+    return cli;
+  }
+
+  /** The arguments for picocli: Spring Boot property arguments removed. */
+  public static String[] commandArguments(String[] args) {
+    return Arrays.stream(args).filter(a -> !SPRING_PROPERTY.matcher(a).matches()).toArray(String[]::new);
+  }
+
+  /**
+   * Answers {@code --help}, {@code --version}, a missing subcommand and usage errors without starting Spring
+   * (no database needed). Returns the exit code, or null when the command must run in the application.
+   */
+  public static Integer answerWithoutSpring(String[] args) {
+    CommandLine cli = commandLine(CommandLine.defaultFactory());
+    String[] commandArgs = commandArguments(args);
+    try {
+      ParseResult parsed = cli.parseArgs(commandArgs);
+      if (CommandLine.printHelpIfRequested(parsed)) {
+        return ExitCodes.OK;
+      }
+      if (!parsed.hasSubcommand()) {
+        cli.getErr().println("Missing command.");
+        cli.usage(cli.getErr());
+        return ExitCodes.BAD_INPUT;
+      }
+      return null;
+    } catch (ParameterException e) {
+      try {
+        return handleParameterException(e, commandArgs);
+      } catch (Exception unexpected) {
+        return ExitCodes.BAD_INPUT;
+      }
+    }
+  }
+
+  static int exitCodeOf(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BadInputException || t instanceof NoSuchTableException || t instanceof ParameterException) {
+        return ExitCodes.BAD_INPUT;
+      }
+      if (t instanceof RefusedException) {
+        return ExitCodes.REFUSED;
+      }
+      if (t instanceof ConcurrentChangeException) {
+        return ExitCodes.FAILED;
+      }
+    }
+    return ExitCodes.FAILED;
+  }
+
+  private static int handleParameterException(ParameterException e, String[] args) {
+    CommandLine cmd = e.getCommandLine();
+    PrintWriter err = cmd.getErr();
+    err.println("error: " + e.getMessage().replaceFirst("^Error: ", ""));
+    if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) {
+      err.println("Run '" + cmd.getCommandSpec().qualifiedName() + " --help' for the valid options.");
+    }
+    err.flush();
+    if (Arrays.asList(args).contains("--json")) {
+      printJsonError(cmd, e.getMessage(), ExitCodes.BAD_INPUT);
+    }
+    return ExitCodes.BAD_INPUT;
+  }
+
+  private static int handleExecutionException(Exception e, CommandLine cmd, ParseResult parsed) {
+    int code = exitCodeOf(e);
+    String message = messageOf(e);
+    PrintWriter err = cmd.getErr();
+    err.println("error: " + message);
+    if (code == ExitCodes.FAILED && !isExpected(e)) {
+      e.printStackTrace(err);
+    }
+    err.flush();
+    if (jsonRequested(parsed)) {
+      printJsonError(cmd, message, code);
+    }
+    return code;
+  }
+
+  private static void printJsonError(CommandLine cmd, String message, int code) {
+    Map<String, Object> json = Output.result(cmd.getCommandName(), "error", code);
+    json.put("error", message);
+    cmd.getOut().println(Output.toJson(json));
+    cmd.getOut().flush();
+  }
+
+  static boolean jsonRequested(ParseResult parsed) {
+    for (ParseResult p = parsed; p != null; p = p.subcommand()) {
+      if (p.hasMatchedOption("--json")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String messageOf(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BadInputException || t instanceof RefusedException || t instanceof ConcurrentChangeException) {
+        return t.getMessage();
+      }
+    }
+    Throwable root = rootCause(e);
+    return root.getMessage() == null ? root.toString() : root.getMessage();
+  }
+
+  /** Failures whose message says it all; anything else gets its stack trace on stderr. */
+  private static boolean isExpected(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ConcurrentChangeException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Throwable rootCause(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t;
+  }
+}

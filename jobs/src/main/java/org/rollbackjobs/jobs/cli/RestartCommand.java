@@ -1,0 +1,64 @@
+package org.rollbackjobs.jobs.cli;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.rollbackjobs.jobs.launch.JobRunner;
+import org.rollbackjobs.jobs.restore.RestoreJobConfiguration;
+import org.rollbackjobs.jobs.restore.RestoreReport;
+import org.rollbackjobs.jobs.restore.RestoreService;
+import org.rollbackjobs.jobs.restore.RestoreService.RestoreOutcome;
+import org.springframework.batch.core.JobExecution;
+import org.springframework.beans.factory.annotation.Autowired;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "restart", mixinStandardHelpOptions = true,
+    description = "Restarts a failed job execution from where it stopped, with its original parameters."
+        + " A completed execution has nothing to restart (exit 0).")
+class RestartCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin OutputOptions output;
+
+  @Option(names = "--execution", required = true, paramLabel = "ID", description = "The failed job execution.")
+  long executionId;
+
+  @Autowired JobRunner jobRunner;
+  @Autowired RestoreService restoreService;
+
+  @Override
+  public Integer call() {
+    JobExecution previous = jobRunner.execution(executionId);
+    String job = previous.getJobInstance().getJobName();
+    if (!JobRunner.restartable(previous)) {
+      Map<String, Object> json = Output.result("restart", "noop", ExitCodes.OK);
+      json.put("job-execution-id", executionId);
+      json.put("job", job);
+      json.put("execution-status", previous.getStatus().name());
+      Output.print(spec, output, json, "Job execution " + executionId + " (" + job + ") is "
+          + previous.getStatus() + ": nothing to restart.");
+      return ExitCodes.OK;
+    }
+    if (RestoreJobConfiguration.JOB_NAME.equals(job)) {
+      RestoreOutcome outcome = restoreService.restart(executionId);
+      var result = outcome.result();
+      Map<String, Object> json = RestoreReport.json(outcome.outcome(), ExitCodes.OK, result.plan(),
+          result.newCurrentSnapshotId(), result.duration(), outcome.jobExecutionId());
+      json.put("restarted-execution-id", executionId);
+      Output.print(spec, output, json, "Restarted job execution " + executionId + ".\n"
+          + RestoreReport.resultText(result.plan(), result.newCurrentSnapshotId(), result.duration(),
+              outcome.jobExecutionId()));
+      return ExitCodes.OK;
+    }
+    JobExecution execution = jobRunner.restart(executionId);
+    int code = JobRunner.restartable(execution) ? ExitCodes.FAILED : ExitCodes.OK;
+    Map<String, Object> json = Output.result("restart", execution.getStatus().name().toLowerCase(), code);
+    json.put("job-execution-id", execution.getId());
+    json.put("restarted-execution-id", executionId);
+    Output.print(spec, output, json, "Restarted job execution " + executionId + " as " + execution.getId() + ": "
+        + execution.getStatus());
+    return code;
+  }
+}

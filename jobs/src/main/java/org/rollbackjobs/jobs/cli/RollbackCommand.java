@@ -1,0 +1,22 @@
+package org.rollbackjobs.jobs.cli;
+
+import picocli.CommandLine.Command;
+
+/** The top-level command of the job JAR. */
+@Command(
+    name = "rollback-jobs",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = {
+        "Rolls a data-dependent AI system back to a pinned, known-good version.",
+        "Configuration: Spring Boot properties (application.yml, environment, --spring.datasource.url=...).",
+        "Exit codes: 0 completed (or nothing to do), 1 failed (restartable), 2 bad usage or input (nothing changed),",
+        "3 mixed-version state found, 4 refused by a guard."},
+    subcommands = {
+        SnapshotsCommand.class,
+        RestoreCommand.class,
+        HistoryCommand.class,
+        StatusCommand.class,
+        RestartCommand.class,
+        DemoCommand.class})
+public class RollbackCommand {}

@@ -1,0 +1,89 @@
+package org.rollbackjobs.jobs.cli;
+
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.rollbackjobs.jobs.launch.JobRunner;
+import org.springframework.batch.core.JobExecution;
+import org.springframework.batch.core.JobInstance;
+import org.springframework.batch.core.explore.JobExplorer;
+import org.springframework.beans.factory.annotation.Autowired;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "status", mixinStandardHelpOptions = true,
+    description = "Shows job executions from the job repository, latest first, or one execution. Read-only.")
+class StatusCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin OutputOptions output;
+
+  @Option(names = "--execution", paramLabel = "ID", description = "Show this job execution only.")
+  Long executionId;
+
+  @Option(names = "--limit", defaultValue = "20", paramLabel = "N", description = "At most N executions (default 20).")
+  int limit;
+
+  @Autowired JobExplorer explorer;
+  @Autowired JobRunner jobRunner;
+
+  @Override
+  public Integer call() {
+    List<JobExecution> executions = new ArrayList<>();
+    if (executionId != null) {
+      executions.add(jobRunner.execution(executionId));
+    } else {
+      for (String name : explorer.getJobNames()) {
+        for (JobInstance instance : explorer.getJobInstances(name, 0, limit)) {
+          executions.addAll(explorer.getJobExecutions(instance));
+        }
+      }
+      executions.sort(Comparator.comparing(JobExecution::getId).reversed());
+      executions = executions.subList(0, Math.min(limit, executions.size()));
+    }
+    List<Map<String, Object>> rows = executions.stream().map(StatusCommand::row).toList();
+    Map<String, Object> json = Output.result("status", "completed", ExitCodes.OK);
+    json.put("executions", rows);
+    StringBuilder text = new StringBuilder();
+    if (rows.isEmpty()) {
+      text.append("No job executions yet.\n");
+    }
+    for (Map<String, Object> r : rows) {
+      text.append(String.format("%-6s %-10s %-10s %-26s %-26s %s%n", r.get("job-execution-id"), r.get("job"),
+          r.get("status"), r.get("start-time"), r.get("end-time"), r.get("parameters")));
+      if (r.get("failure") != null) {
+        text.append("       failure: ").append(r.get("failure")).append('\n');
+      }
+    }
+    Output.print(spec, output, json, text.toString());
+    return ExitCodes.OK;
+  }
+
+  private static Map<String, Object> row(JobExecution e) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("job-execution-id", e.getId());
+    row.put("job", e.getJobInstance().getJobName());
+    row.put("status", e.getStatus().name());
+    row.put("exit-status", e.getExitStatus().getExitCode());
+    row.put("start-time", utc(e.getStartTime()));
+    row.put("end-time", utc(e.getEndTime()));
+    Map<String, Object> params = new LinkedHashMap<>();
+    e.getJobParameters().getParameters().forEach((k, v) -> params.put(k, v.getValue()));
+    row.put("parameters", params);
+    row.put("restartable", JobRunner.restartable(e));
+    Throwable failure = JobRunner.failure(e);
+    row.put("failure", failure == null ? null : failure.getMessage());
+    return row;
+  }
+
+  private static String utc(LocalDateTime time) {
+    return time == null ? null : time.atZone(ZoneId.systemDefault()).toInstant().toString();
+  }
+}

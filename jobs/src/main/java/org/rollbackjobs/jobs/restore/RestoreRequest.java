@@ -1,0 +1,64 @@
+package org.rollbackjobs.jobs.restore;
+
+import java.time.Instant;
+import java.util.UUID;
+import org.rollbackjobs.iceberg.BadInputException;
+import org.rollbackjobs.iceberg.restore.RestoreMode;
+import org.rollbackjobs.iceberg.snapshot.SnapshotTarget;
+import org.springframework.batch.core.JobParameters;
+import org.springframework.batch.core.JobParametersBuilder;
+
+/** A restore as the job receives it; travels as job parameters so that a restart repeats exactly the same request. */
+public record RestoreRequest(String table, SnapshotTarget target, RestoreMode mode, String reason, String actor) {
+
+  static final String TABLE = "table";
+  static final String TARGET = "target";
+  static final String MODE = "mode";
+  static final String REASON = "reason";
+  static final String ACTOR = "actor";
+  static final String RUN_ID = "run.id";
+
+  public JobParameters toJobParameters() {
+    return new JobParametersBuilder()
+        .addString(TABLE, table)
+        .addString(TARGET, encode(target))
+        .addString(MODE, mode.label())
+        .addString(REASON, reason, false)
+        .addString(ACTOR, actor, false)
+        // every request is a new job instance; a restart reuses the failed execution's parameters
+        .addString(RUN_ID, UUID.randomUUID().toString())
+        .toJobParameters();
+  }
+
+  public static RestoreRequest fromJobParameters(JobParameters params) {
+    return new RestoreRequest(
+        params.getString(TABLE),
+        decode(params.getString(TARGET)),
+        RestoreMode.parse(params.getString(MODE)),
+        params.getString(REASON),
+        params.getString(ACTOR));
+  }
+
+  static String encode(SnapshotTarget target) {
+    if (target instanceof SnapshotTarget.Id id) {
+      return "snapshot:" + id.snapshotId();
+    } else if (target instanceof SnapshotTarget.AsOf asOf) {
+      return "timestamp:" + asOf.instant();
+    } else if (target instanceof SnapshotTarget.Tag tag) {
+      return "tag:" + tag.name();
+    }
+    throw new IllegalArgumentException("unknown target " + target);
+  }
+
+  static SnapshotTarget decode(String text) {
+    int colon = text.indexOf(':');
+    String kind = text.substring(0, colon);
+    String value = text.substring(colon + 1);
+    return switch (kind) {
+      case "snapshot" -> SnapshotTarget.id(Long.parseLong(value));
+      case "timestamp" -> SnapshotTarget.asOf(Instant.parse(value));
+      case "tag" -> SnapshotTarget.tag(value);
+      default -> throw new BadInputException("unknown restore target '" + text + "'");
+    };
+  }
+}

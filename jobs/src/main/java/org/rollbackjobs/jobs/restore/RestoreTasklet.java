@@ -1,0 +1,54 @@
+package org.rollbackjobs.jobs.restore;
+
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.rollbackjobs.iceberg.catalog.CatalogLoader;
+import org.rollbackjobs.iceberg.restore.Lineage;
+import org.rollbackjobs.iceberg.restore.RestoreResult;
+import org.rollbackjobs.iceberg.restore.RestoreTable;
+import org.rollbackjobs.jobs.cli.Output;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.StepContribution;
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.item.ExecutionContext;
+import org.springframework.batch.repeat.RepeatStatus;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Component;
+
+/** Plans and commits one table restore; the result goes to the job's execution context for the caller. */
+@Component
+class RestoreTasklet implements Tasklet {
+  static final String RESULT = "restore.result";
+  private static final Logger LOG = LoggerFactory.getLogger(RestoreTasklet.class);
+
+  private final ObjectProvider<Catalog> catalog;
+
+  RestoreTasklet(ObjectProvider<Catalog> catalog) {
+    this.catalog = catalog;
+  }
+
+  @Override
+  public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
+    var stepExecution = chunkContext.getStepContext().getStepExecution();
+    RestoreRequest request = RestoreRequest.fromJobParameters(stepExecution.getJobParameters());
+    long jobExecutionId = stepExecution.getJobExecutionId();
+    Table table = CatalogLoader.loadTable(catalog.getObject(), request.table());
+    LOG.info("Restoring {} to {} ({} mode), job execution {}", request.table(), request.target().describe(),
+        request.mode().label(), jobExecutionId);
+    RestoreResult result = RestoreTable.of(table)
+        .to(request.target())
+        .mode(request.mode())
+        .set(Lineage.REASON, request.reason())
+        .set(Lineage.ACTOR, request.actor())
+        .set(Lineage.JOB_EXECUTION, Long.toString(jobExecutionId))
+        .commit();
+    LOG.info("{} {}: current snapshot now {}", request.table(),
+        result.changed() ? "restored" : "already at target, nothing changed", result.newCurrentSnapshotId());
+    ExecutionContext jobContext = stepExecution.getJobExecution().getExecutionContext();
+    jobContext.putString(RESULT, Output.toJson(result));
+    contribution.incrementWriteCount(result.plan().filesToRestore().size());
+    return RepeatStatus.FINISHED;
+  }
+}
