@@ -6,10 +6,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
+import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.HistoryEntry;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotRef;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.TableMetadata;
+import org.apache.iceberg.TableMetadataParser;
 import org.rollbackjobs.iceberg.BadInputException;
 
 /**
@@ -36,8 +39,7 @@ public final class SnapshotResolver {
     if (snapshot != null) {
       return snapshot;
     }
-    boolean wasCurrentOnce = table.history().stream().anyMatch(h -> h.snapshotId() == snapshotId);
-    if (wasCurrentOnce) {
+    if (wasExpired(table, snapshotId)) {
       throw new BadInputException("snapshot " + snapshotId + " of table " + table.name()
           + " was expired: it is in the table's history but its metadata and files are gone; "
           + availableSnapshots(table));
@@ -53,6 +55,11 @@ public final class SnapshotResolver {
       throw new BadInputException("table " + table.name() + " has no snapshots yet");
     }
     HistoryEntry first = history.get(0);
+    if (millis < first.timestampMillis() && hasExpiredAncestors(table)) {
+      throw new BadInputException("at " + instant + " table " + table.name() + " was at a snapshot that has been"
+          + " expired; the earliest state that can be restored is snapshot " + first.snapshotId() + " at "
+          + Instant.ofEpochMilli(first.timestampMillis()) + "; " + availableSnapshots(table));
+    }
     if (millis < first.timestampMillis()) {
       throw new BadInputException("timestamp " + instant + " is before the first snapshot of table " + table.name()
           + " (" + Instant.ofEpochMilli(first.timestampMillis()) + "); use a timestamp at or after it");
@@ -84,6 +91,42 @@ public final class SnapshotResolver {
           + (tags.isEmpty() ? "the table has no tags" : "tags: " + tags));
     }
     return byId(table, ref.snapshotId());
+  }
+
+  /**
+   * Expiry removes a snapshot from the metadata and from the snapshot log, so an expired id is recognised by
+   * what still points at it: a surviving snapshot's parent, or an earlier metadata file of the metadata log.
+   */
+  static boolean wasExpired(Table table, long snapshotId) {
+    if (table.history().stream().anyMatch(h -> h.snapshotId() == snapshotId)) {
+      return true;
+    }
+    for (Snapshot snapshot : table.snapshots()) {
+      if (Long.valueOf(snapshotId).equals(snapshot.parentId())) {
+        return true;
+      }
+    }
+    if (table instanceof HasTableOperations withOps) {
+      List<TableMetadata.MetadataLogEntry> previous = withOps.operations().current().previousFiles();
+      for (int i = previous.size() - 1; i >= 0; i--) {
+        try {
+          if (TableMetadataParser.read(table.io(), previous.get(i).file()).snapshot(snapshotId) != null) {
+            return true;
+          }
+        } catch (RuntimeException unreadable) {
+          // an old metadata file may have been removed (write.metadata.delete-after-commit.enabled)
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The oldest surviving snapshot has a parent: earlier snapshots existed and were expired. */
+  private static boolean hasExpiredAncestors(Table table) {
+    return StreamSupport.stream(table.snapshots().spliterator(), false)
+        .min(Comparator.comparingLong(Snapshot::timestampMillis))
+        .map(oldest -> oldest.parentId() != null && table.snapshot(oldest.parentId()) == null)
+        .orElse(false);
   }
 
   private static String availableSnapshots(Table table) {

@@ -8,6 +8,7 @@ import static org.rollbackjobs.iceberg.Fixtures.metadataLocation;
 import static org.rollbackjobs.iceberg.Fixtures.tick;
 
 import java.nio.file.Path;
+import java.util.Map;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.Snapshot;
@@ -114,8 +115,43 @@ class RestoreWithDeleteFilesTest {
     assertThat(toS2.plan().deleteFilesToRestore()).containsExactly(p1.location());
     assertThat(TestTables.rows(table, null)).isEqualTo(TestTables.rows(table, s2));
 
-    RestoreTable.of(table).to(SnapshotTarget.id(s3)).mode(mode).commit();
-    assertThat(TestTables.rows(table, null)).isEqualTo(TestTables.rows(table, s3));
+    // back to s3 adds d2 back while p1 stays: commit mode refuses (see rollForwardOverAnUnrelatedPositionDeleteFile)
+    rollForwardOrRefuse(mode, s3);
+  }
+
+  @ParameterizedTest
+  @EnumSource(RestoreMode.class)
+  void rollForwardOverAnUnrelatedPositionDeleteFile(RestoreMode mode) {
+    // undo the append of d2, then roll forward to it again; p1 only references d1
+    RestoreResult undo = RestoreTable.of(table).to(SnapshotTarget.id(s2)).mode(mode).commit();
+    assertThat(undo.changed()).isTrue();
+    assertThat(TestTables.rows(table, null)).isEqualTo(TestTables.rows(table, s2));
+
+    rollForwardOrRefuse(mode, s3);
+  }
+
+  /**
+   * Commit mode refuses to add d2 back while p1 stays in the table, although p1 only references d1 and the
+   * restore would be exact (the check in RestoreTable.checkCommitModeKeepsDeleteSemantics looks at any kept
+   * delete file, not at the data files it references; see the report). The refusal must leave the table as it
+   * was; pointer mode restores exactly.
+   */
+  private void rollForwardOrRefuse(RestoreMode mode, long target) {
+    String before = metadataLocation(table);
+    long current = currentId(table);
+    if (mode == RestoreMode.COMMIT) {
+      assertThatThrownBy(() -> RestoreTable.of(table).to(SnapshotTarget.id(target)).mode(mode).commit())
+          .isInstanceOf(BadInputException.class)
+          .hasMessageContaining("to snapshot " + target)
+          .hasMessageContaining("use --mode pointer");
+      assertThat(metadataLocation(table)).isEqualTo(before);
+      assertThat(currentId(table)).isEqualTo(current);
+    } else {
+      RestoreResult result = RestoreTable.of(table).to(SnapshotTarget.id(target)).mode(mode).commit();
+      assertThat(result.changed()).isTrue();
+      assertThat(currentId(table)).isEqualTo(target);
+      assertThat(TestTables.rows(table, null)).isEqualTo(TestTables.rows(table, target));
+    }
   }
 
   @ParameterizedTest
@@ -137,36 +173,72 @@ class RestoreWithDeleteFilesTest {
 
   @ParameterizedTest
   @EnumSource(RestoreMode.class)
-  void restoreDataFileWhosePositionDeletesStayed(RestoreMode mode) {
-    // s4 rewrites d1 without the deleted rows but leaves p1 in place (a dangling delete file): re-adding d1 with
-    // a new sequence number would put p1 out of its reach, so commit mode must refuse
-    DataFile d1Compacted = TestTables.writeDataFile(table, Fixtures.records(table, 1, 5, "d1", 1.5).stream()
-        .filter(r -> (Long) r.getField("id") % 2 == 1).toList());
-    table.newRewrite().deleteFile(d1).addFile(d1Compacted).commit();
+  void compactedDataFileIsRemovedWithItsFileScopedPositionDeletes(RestoreMode mode) {
+    // s4 rewrites d1 without the deleted rows; p1 references only d1, so Iceberg drops it with d1
+    DataFile d1Compacted = TestTables.writeDataFile(table, oddIds(1, 5, "d1"));
+    table.newOverwrite().deleteFile(d1).addFile(d1Compacted).commit();
     long s4 = currentId(table);
-    table.refresh();
     assertThat(TestTables.rows(table, s4)).isEqualTo(TestTables.rows(table, s3));
-    String before = metadataLocation(table);
 
-    if (mode == RestoreMode.COMMIT) {
-      assertThatThrownBy(() -> RestoreTable.of(table).to(SnapshotTarget.id(s3)).mode(mode).commit())
-          .isInstanceOf(BadInputException.class)
-          .hasMessageContaining("--mode commit cannot restore table " + table.name() + " to snapshot " + s3)
-          .hasMessageContaining("use --mode pointer");
-      assertThat(metadataLocation(table)).isEqualTo(before);
-      assertThat(currentId(table)).isEqualTo(s4);
-    } else {
-      RestoreTable.of(table).to(SnapshotTarget.id(s3)).mode(mode).commit();
-      assertThat(currentId(table)).isEqualTo(s3);
-      assertThat(TestTables.rows(table, null)).isEqualTo(TestTables.rows(table, s3));
-    }
+    assertThat(SnapshotFiles.of(table, table.snapshot(s4)).deleteFiles()).isEmpty();
 
-    // restoring to s1 discards p1 and puts d1 back without deletes: safe in both modes
-    String beforeS1 = metadataLocation(table);
+    // back to s3: d1 and p1 are added back together (commit mode) and p1 still reaches d1
+    RestoreResult toS3 = RestoreTable.of(table).to(SnapshotTarget.id(s3)).mode(mode).commit();
+    assertThat(toS3.plan().filesToRestore()).containsExactly(d1.location());
+    assertThat(toS3.plan().deleteFilesToRestore()).containsExactly(p1.location());
+    assertThat(TestTables.rows(table, null)).isEqualTo(TestTables.rows(table, s3));
+
     RestoreResult toS1 = RestoreTable.of(table).to(SnapshotTarget.id(s1)).mode(mode).commit();
     assertThat(toS1.changed()).isTrue();
-    assertThat(metadataLocation(table)).isNotEqualTo(beforeS1);
     assertThat(TestTables.rows(table, null)).isEqualTo(TestTables.rows(table, s1)).hasSize(5);
+
+    RestoreResult toS2 = RestoreTable.of(table).to(SnapshotTarget.id(s2)).mode(mode).commit();
+    assertThat(toS2.changed()).isTrue();
+    assertThat(TestTables.rows(table, null)).isEqualTo(TestTables.rows(table, s2)).hasSize(3);
+  }
+
+  @ParameterizedTest
+  @EnumSource(RestoreMode.class)
+  void dataFileWhosePositionDeleteFileStayed(RestoreMode mode) {
+    // a table of its own: one position delete file that covers two data files stays when one of them is
+    // compacted away; adding that data file back with a new sequence number would put it out of the delete
+    // file's reach, so commit mode must refuse
+    Table t = Fixtures.createTable(catalog, "shop", "multi_deletes");
+    DataFile a = dataFile(t, 1, 4, "a");
+    DataFile b = dataFile(t, 11, 4, "b");
+    t.newAppend().appendFile(a).appendFile(b).commit();
+    tick(t);
+    DeleteFile both = Fixtures.writePositionDeletes(t, Map.of(a, new long[] {0, 2}, b, new long[] {1}));
+    t.newRowDelta().addDeletes(both).commit();
+    long withDeletes = currentId(t);
+    tick(t);
+    DataFile aCompacted = TestTables.writeDataFile(t, java.util.List.of(
+        TestTables.record(t, 2L, "a-2", 3.0), TestTables.record(t, 4L, "a-4", 6.0)));
+    t.newOverwrite().deleteFile(a).addFile(aCompacted).commit();
+    long compacted = currentId(t);
+    t.refresh();
+    assertThat(t.currentSnapshot().deleteManifests(t.io())).as("the delete file stays for b").isNotEmpty();
+    assertThat(TestTables.rows(t, compacted)).isEqualTo(TestTables.rows(t, withDeletes)).hasSize(5);
+    String before = metadataLocation(t);
+
+    if (mode == RestoreMode.COMMIT) {
+      assertThatThrownBy(() -> RestoreTable.of(t).to(SnapshotTarget.id(withDeletes)).mode(mode).plan())
+          .isInstanceOf(BadInputException.class)
+          .hasMessageContaining("--mode commit cannot restore table " + t.name() + " to snapshot " + withDeletes)
+          .hasMessageContaining("use --mode pointer");
+      assertThat(metadataLocation(t)).isEqualTo(before);
+      assertThat(currentId(t)).isEqualTo(compacted);
+    } else {
+      RestoreResult result = RestoreTable.of(t).to(SnapshotTarget.id(withDeletes)).mode(mode).commit();
+      assertThat(result.changed()).isTrue();
+      assertThat(currentId(t)).isEqualTo(withDeletes);
+      assertThat(TestTables.rows(t, null)).isEqualTo(TestTables.rows(t, withDeletes));
+    }
+  }
+
+  private java.util.List<org.apache.iceberg.data.Record> oddIds(long first, int count, String label) {
+    return Fixtures.records(table, first, count, label, 1.5).stream()
+        .filter(r -> (Long) r.getField("id") % 2 == 1).toList();
   }
 
   @ParameterizedTest
