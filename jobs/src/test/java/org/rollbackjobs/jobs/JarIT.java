@@ -1,0 +1,99 @@
+package org.rollbackjobs.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.rollbackjobs.jobs.cli.Output;
+import org.rollbackjobs.testing.TestPostgres;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged JAR as orchestrators call it: a separate JVM, exit codes from the process, stdout holding the
+ * result only (one JSON line with --json), configuration through the documented environment variables.
+ */
+class JarIT {
+  private static final Path JAR = Path.of("target", "rollback-jobs.jar");
+
+  @TempDir Path warehouse;
+
+  record Run(int exitCode, List<String> stdout, String stderr) {
+    JsonNode json() throws IOException {
+      return Output.JSON.readTree(stdout.get(stdout.size() - 1));
+    }
+  }
+
+  private Run jar(Map<String, String> env, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("java", "-jar", JAR.toString()));
+    command.addAll(List.of(args));
+    Path out = Files.createTempFile("jar-out", ".txt");
+    Path err = Files.createTempFile("jar-err", ".txt");
+    ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+    builder.environment().putAll(env);
+    Process process = builder.start();
+    assertThat(process.waitFor(3, TimeUnit.MINUTES)).as("jar finished").isTrue();
+    return new Run(process.exitValue(), Files.readAllLines(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
+  }
+
+  /** Configured only through the environment variable names that the README documents. */
+  private Map<String, String> env() {
+    TestPostgres db = TestPostgres.get();
+    return Map.of(
+        "SPRING_DATASOURCE_URL", db.jdbcUrl(),
+        "SPRING_DATASOURCE_USERNAME", db.user(),
+        "SPRING_DATASOURCE_PASSWORD", db.password(),
+        "ROLLBACK_ICEBERG_CATALOG_TYPE", "jdbc",
+        "ROLLBACK_ICEBERG_CATALOG_URI", db.jdbcUrl(),
+        "ROLLBACK_ICEBERG_CATALOG_JDBC_USER", db.user(),
+        "ROLLBACK_ICEBERG_CATALOG_JDBC_PASSWORD", db.password(),
+        "ROLLBACK_ICEBERG_CATALOG_WAREHOUSE", warehouse.toString(),
+        "ROLLBACK_ICEBERG_CATALOGNAME", "jar_it");
+  }
+
+  @Test
+  void helpNeedsNoDatabase() throws Exception {
+    Run run = jar(Map.of("SPRING_DATASOURCE_URL", "jdbc:postgresql://127.0.0.1:1/none"), "restore", "--help");
+    assertThat(run.exitCode()).isZero();
+    assertThat(String.join("\n", run.stdout())).contains("--to-snapshot", "--to-timestamp", "--to-tag", "--reason", "--dry-run");
+  }
+
+  @Test
+  void missingCommandAndUnknownOptionAreUsageErrors() throws Exception {
+    assertThat(jar(Map.of()).exitCode()).isEqualTo(2);
+    Run unknown = jar(Map.of(), "restore", "--table", "a.b", "--to-tag", "t", "--frobnicate", "--json");
+    assertThat(unknown.exitCode()).isEqualTo(2);
+    assertThat(unknown.json().get("error").asText()).contains("--frobnicate");
+  }
+
+  @Test
+  void demoRestoresAndPrintsOneJsonLineWithTheWarehouseFromTheEnvironment() throws Exception {
+    Run demo = jar(env(), "demo", "--json");
+    assertThat(demo.exitCode()).as(demo.stderr()).isZero();
+    assertThat(demo.stdout()).hasSize(1);
+    JsonNode json = demo.json();
+    assertThat(json.get("content-equals-known-good").asBoolean()).isTrue();
+    assertThat(json.get("rows-after")).hasSize(5);
+    assertThat(json.get("job-execution-id").asLong()).isPositive();
+    try (var files = Files.walk(warehouse)) {
+      assertThat(files.filter(p -> p.toString().endsWith(".parquet")).count()).isGreaterThanOrEqualTo(3);
+    }
+
+    Run bad = jar(env(), "restore", "--table", "demo.orders", "--to-snapshot", "42", "--reason", "test", "--json");
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.stdout()).hasSize(1);
+    assertThat(bad.json().get("error").asText()).contains("snapshot 42 does not exist", "available snapshots");
+
+    Run snapshots = jar(env(), "snapshots", "--table", "demo.orders", "--json");
+    assertThat(snapshots.exitCode()).isZero();
+    assertThat(snapshots.json().get("snapshots")).hasSize(4);
+  }
+}
