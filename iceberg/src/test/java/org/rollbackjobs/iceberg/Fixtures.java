@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -13,7 +11,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.HasTableOperations;
-import org.apache.iceberg.MetricsConfig;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
@@ -26,8 +23,6 @@ import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.data.parquet.GenericParquetWriter;
 import org.apache.iceberg.deletes.EqualityDeleteWriter;
-import org.apache.iceberg.deletes.PositionDelete;
-import org.apache.iceberg.deletes.PositionDeleteWriter;
 import org.apache.iceberg.io.OutputFile;
 import org.apache.iceberg.parquet.Parquet;
 import org.apache.iceberg.types.Types;
@@ -108,33 +103,9 @@ public final class Fixtures {
     return ((HasTableOperations) table).operations();
   }
 
-  /** One position delete file covering several data files (not file-scoped, unlike TestTables'). */
+  /** One position delete file covering several data files (not file-scoped). */
   public static DeleteFile writePositionDeletes(Table table, Map<DataFile, long[]> positions) {
-    OutputFile out = table.io().newOutputFile(
-        table.locationProvider().newDataLocation("multi-delete-" + UUID.randomUUID() + ".parquet"));
-    try {
-      PositionDeleteWriter<Record> writer = Parquet.writeDeletes(out)
-          .withSpec(table.spec())
-          .setAll(table.properties())
-          .metricsConfig(MetricsConfig.forPositionDelete(table))
-          .overwrite()
-          .buildPositionWriter();
-      try (writer) {
-        PositionDelete<Record> delete = PositionDelete.create();
-        List<DataFile> files = new ArrayList<>(positions.keySet());
-        files.sort(Comparator.comparing(DataFile::location));
-        for (DataFile file : files) {
-          long[] sorted = positions.get(file).clone();
-          Arrays.sort(sorted);
-          for (long position : sorted) {
-            writer.write(delete.set(file.location(), position, null));
-          }
-        }
-      }
-      return writer.toDeleteFile();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return TestTables.writePositionDeletes(table, positions);
   }
 
   /** Equality delete file on {@code id} removing the given ids. */

@@ -3,25 +3,25 @@ package org.rollbackjobs.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Map;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DeleteFile;
-import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.MetadataColumns;
 import org.apache.iceberg.MetricsConfig;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.data.parquet.GenericParquetWriter;
 import org.apache.iceberg.deletes.PositionDelete;
 import org.apache.iceberg.deletes.PositionDeleteWriter;
 import org.apache.iceberg.io.CloseableIterable;
-import org.apache.iceberg.io.DataWriter;
 import org.apache.iceberg.io.OutputFile;
 import org.apache.iceberg.parquet.Parquet;
+import org.rollbackjobs.iceberg.data.GenericDataFiles;
 import org.apache.iceberg.types.Types;
 
 /** Writes real Parquet data and delete files for a table with Iceberg's generic writers, and reads rows back. */
@@ -30,26 +30,16 @@ public final class TestTables {
 
   /** Writes one unpartitioned Parquet data file holding {@code records}; the caller commits it. */
   public static DataFile writeDataFile(Table table, List<Record> records) {
-    OutputFile out = table.io().newOutputFile(
-        table.locationProvider().newDataLocation(UUID.randomUUID() + ".parquet"));
-    try {
-      DataWriter<Record> writer = Parquet.writeData(out)
-          .schema(table.schema())
-          .createWriterFunc(type -> GenericParquetWriter.create(table.schema(), type))
-          .withSpec(table.spec())
-          .overwrite()
-          .build();
-      try (writer) {
-        records.forEach(writer::write);
-      }
-      return writer.toDataFile();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return GenericDataFiles.write(table, records);
   }
 
-  /** Writes a position delete file removing the given row positions of {@code dataFile}. */
+  /** Writes a position delete file removing the given row positions of {@code dataFile} (file-scoped). */
   public static DeleteFile writePositionDeletes(Table table, DataFile dataFile, long... positions) {
+    return writePositionDeletes(table, Map.of(dataFile, positions));
+  }
+
+  /** One position delete file covering the given positions of one or several data files. */
+  public static DeleteFile writePositionDeletes(Table table, Map<DataFile, long[]> positions) {
     OutputFile out = table.io().newOutputFile(
         table.locationProvider().newDataLocation("delete-" + UUID.randomUUID() + ".parquet"));
     try {
@@ -63,8 +53,14 @@ public final class TestTables {
           .buildPositionWriter();
       try (writer) {
         PositionDelete<Record> delete = PositionDelete.create();
-        for (long position : positions) {
-          writer.write(delete.set(dataFile.location(), position, null));
+        List<DataFile> files = new ArrayList<>(positions.keySet());
+        files.sort(Comparator.comparing(DataFile::location)); // position deletes are sorted by path, then position
+        for (DataFile file : files) {
+          long[] sorted = positions.get(file).clone();
+          Arrays.sort(sorted);
+          for (long position : sorted) {
+            writer.write(delete.set(file.location(), position, null));
+          }
         }
       }
       return writer.toDeleteFile();
@@ -121,7 +117,4 @@ public final class TestTables {
     return text.append(')').toString();
   }
 
-  public static FileFormat format() {
-    return FileFormat.PARQUET;
-  }
 }

@@ -2,6 +2,7 @@ package org.rollbackjobs.iceberg.restore;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ import org.apache.iceberg.TableOperations;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.util.ContentFileUtil;
 import org.rollbackjobs.iceberg.BadInputException;
 import org.rollbackjobs.iceberg.ConcurrentChangeException;
 import org.rollbackjobs.iceberg.snapshot.SnapshotResolver;
@@ -94,8 +96,8 @@ public final class RestoreTable {
     if (target == null) {
       throw new BadInputException("no restore target: give a snapshot id, a timestamp or a tag");
     }
-    base = ops.refresh();
-    table.refresh();
+    table.refresh(); // refreshes ops too: target and base come from the same metadata
+    base = ops.current();
     Snapshot to = SnapshotResolver.resolve(table, target);
     Snapshot from = base.currentSnapshot();
     currentFiles = SnapshotFiles.of(table, from);
@@ -205,7 +207,15 @@ public final class RestoreTable {
    */
   private void checkCommitModeKeepsDeleteSemantics(Snapshot to, List<DataFile> restore, List<DeleteFile> restoreDeletes) {
     boolean reAddsEqualityDeletes = restoreDeletes.stream().anyMatch(f -> f.content() == FileContent.EQUALITY_DELETES);
-    boolean keptDeletes = targetFiles.deleteFiles().keySet().stream().anyMatch(currentFiles.deleteFiles()::containsKey);
+    Set<String> restored = new HashSet<>();
+    restore.forEach(f -> restored.add(f.location()));
+    // a kept delete file matters only if it may cover a data file that is added back
+    boolean keptDeletes = targetFiles.deleteFiles().values().stream()
+        .filter(f -> currentFiles.deleteFiles().containsKey(f.location()))
+        .anyMatch(f -> {
+          String covers = ContentFileUtil.referencedDataFileLocation(f);
+          return covers == null || restored.contains(covers);
+        });
     boolean unsafe = reAddsEqualityDeletes
         || (!restore.isEmpty() && (targetFiles.hasEqualityDeletes() || keptDeletes));
     if (unsafe) {

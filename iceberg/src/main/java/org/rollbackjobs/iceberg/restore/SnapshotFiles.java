@@ -4,12 +4,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.FileContent;
 import org.apache.iceberg.ManifestFile;
 import org.apache.iceberg.ManifestFiles;
 import org.apache.iceberg.ManifestReader;
+import org.apache.iceberg.MetadataColumns;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 
@@ -41,7 +43,8 @@ record SnapshotFiles(Map<String, DataFile> dataFiles, Map<String, DeleteFile> de
         try (ManifestReader<DeleteFile> reader =
             ManifestFiles.readDeleteManifest(manifest, table.io(), table.specs())) {
           for (DeleteFile file : reader) {
-            deletes.put(file.location(), file.copyWithoutStats());
+            // the file-path bounds tell which data file a position delete file covers
+            deletes.put(file.location(), file.copyWithStats(Set.of(MetadataColumns.DELETE_FILE_PATH.fieldId())));
           }
         }
       }

@@ -55,10 +55,11 @@ public final class SnapshotResolver {
       throw new BadInputException("table " + table.name() + " has no snapshots yet");
     }
     HistoryEntry first = history.get(0);
-    if (millis < first.timestampMillis() && hasExpiredAncestors(table)) {
-      throw new BadInputException("at " + instant + " table " + table.name() + " was at a snapshot that has been"
-          + " expired; the earliest state that can be restored is snapshot " + first.snapshotId() + " at "
-          + Instant.ofEpochMilli(first.timestampMillis()) + "; " + availableSnapshots(table));
+    if (millis < first.timestampMillis() && historyWasTruncated(table, first)) {
+      throw new BadInputException("the history of table " + table.name() + " before "
+          + Instant.ofEpochMilli(first.timestampMillis()) + " was dropped when snapshots were expired, so which"
+          + " snapshot was current at " + instant + " is unknown; give a snapshot id instead (--to-snapshot); "
+          + availableSnapshots(table));
     }
     if (millis < first.timestampMillis()) {
       throw new BadInputException("timestamp " + instant + " is before the first snapshot of table " + table.name()
@@ -119,6 +120,15 @@ public final class SnapshotResolver {
       }
     }
     return false;
+  }
+
+  /**
+   * Iceberg drops the snapshot log before an expired entry: the log is truncated when the oldest surviving
+   * snapshot has an expired parent, or when snapshots older than the log's first entry survive.
+   */
+  private static boolean historyWasTruncated(Table table, HistoryEntry first) {
+    return hasExpiredAncestors(table) || StreamSupport.stream(table.snapshots().spliterator(), false)
+        .anyMatch(s -> s.timestampMillis() < first.timestampMillis());
   }
 
   /** The oldest surviving snapshot has a parent: earlier snapshots existed and were expired. */

@@ -8,12 +8,14 @@ import static org.rollbackjobs.iceberg.Fixtures.metadataLocation;
 import static org.rollbackjobs.iceberg.Fixtures.tick;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.data.Record;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -115,8 +117,8 @@ class RestoreWithDeleteFilesTest {
     assertThat(toS2.plan().deleteFilesToRestore()).containsExactly(p1.location());
     assertThat(TestTables.rows(table, null)).isEqualTo(TestTables.rows(table, s2));
 
-    // back to s3 adds d2 back while p1 stays: commit mode refuses (see rollForwardOverAnUnrelatedPositionDeleteFile)
-    rollForwardOrRefuse(mode, s3);
+    // back to s3 adds d2 back while p1 (which covers only d1) stays
+    rollForward(mode, s3);
   }
 
   @ParameterizedTest
@@ -127,31 +129,20 @@ class RestoreWithDeleteFilesTest {
     assertThat(undo.changed()).isTrue();
     assertThat(TestTables.rows(table, null)).isEqualTo(TestTables.rows(table, s2));
 
-    rollForwardOrRefuse(mode, s3);
+    rollForward(mode, s3);
   }
 
   /**
-   * Commit mode refuses to add d2 back while p1 stays in the table, although p1 only references d1 and the
-   * restore would be exact (the check in RestoreTable.checkCommitModeKeepsDeleteSemantics looks at any kept
-   * delete file, not at the data files it references; see the report). The refusal must leave the table as it
-   * was; pointer mode restores exactly.
+   * Adds d2 back while p1 stays in the table. p1 only references d1 (its file-path bounds say so), so both
+   * modes restore exactly; commit mode refuses only when a kept delete file may cover a re-added data file.
    */
-  private void rollForwardOrRefuse(RestoreMode mode, long target) {
-    String before = metadataLocation(table);
-    long current = currentId(table);
-    if (mode == RestoreMode.COMMIT) {
-      assertThatThrownBy(() -> RestoreTable.of(table).to(SnapshotTarget.id(target)).mode(mode).commit())
-          .isInstanceOf(BadInputException.class)
-          .hasMessageContaining("to snapshot " + target)
-          .hasMessageContaining("use --mode pointer");
-      assertThat(metadataLocation(table)).isEqualTo(before);
-      assertThat(currentId(table)).isEqualTo(current);
-    } else {
-      RestoreResult result = RestoreTable.of(table).to(SnapshotTarget.id(target)).mode(mode).commit();
-      assertThat(result.changed()).isTrue();
+  private void rollForward(RestoreMode mode, long target) {
+    RestoreResult result = RestoreTable.of(table).to(SnapshotTarget.id(target)).mode(mode).commit();
+    assertThat(result.changed()).isTrue();
+    if (mode == RestoreMode.POINTER) {
       assertThat(currentId(table)).isEqualTo(target);
-      assertThat(TestTables.rows(table, null)).isEqualTo(TestTables.rows(table, target));
     }
+    assertThat(TestTables.rows(table, null)).isEqualTo(TestTables.rows(table, target));
   }
 
   @ParameterizedTest
@@ -212,7 +203,7 @@ class RestoreWithDeleteFilesTest {
     t.newRowDelta().addDeletes(both).commit();
     long withDeletes = currentId(t);
     tick(t);
-    DataFile aCompacted = TestTables.writeDataFile(t, java.util.List.of(
+    DataFile aCompacted = TestTables.writeDataFile(t, List.of(
         TestTables.record(t, 2L, "a-2", 3.0), TestTables.record(t, 4L, "a-4", 6.0)));
     t.newOverwrite().deleteFile(a).addFile(aCompacted).commit();
     long compacted = currentId(t);
@@ -236,7 +227,7 @@ class RestoreWithDeleteFilesTest {
     }
   }
 
-  private java.util.List<org.apache.iceberg.data.Record> oddIds(long first, int count, String label) {
+  private List<Record> oddIds(long first, int count, String label) {
     return Fixtures.records(table, first, count, label, 1.5).stream()
         .filter(r -> (Long) r.getField("id") % 2 == 1).toList();
   }
