@@ -32,13 +32,15 @@ class RestartCommand implements Callable<Integer> {
   public Integer call() {
     JobExecution previous = jobRunner.execution(executionId);
     String job = previous.getJobInstance().getJobName();
-    if (!JobRunner.restartable(previous)) {
+    JobExecution latest = jobRunner.latestOfInstance(previous);
+    if (!JobRunner.restartable(latest)) {
       Map<String, Object> json = Output.result("restart", "noop", ExitCodes.OK);
-      json.put("job-execution-id", executionId);
+      json.put("job-execution-id", latest.getId());
       json.put("job", job);
-      json.put("execution-status", previous.getStatus().name());
-      Output.print(spec, output, json, "Job execution " + executionId + " (" + job + ") is "
-          + previous.getStatus() + ": nothing to restart.");
+      json.put("execution-status", latest.getStatus().name());
+      String which = latest.getId().equals(previous.getId()) ? "" : " (its latest execution, " + latest.getId() + ")";
+      Output.print(spec, output, json, "Job execution " + executionId + which + " of " + job + " is "
+          + latest.getStatus() + ": nothing to restart.");
       return ExitCodes.OK;
     }
     if (RestoreJobConfiguration.JOB_NAME.equals(job)) {

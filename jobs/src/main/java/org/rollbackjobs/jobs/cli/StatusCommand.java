@@ -78,8 +78,7 @@ class StatusCommand implements Callable<Integer> {
     e.getJobParameters().getParameters().forEach((k, v) -> params.put(k, v.getValue()));
     row.put("parameters", params);
     row.put("restartable", JobRunner.restartable(e));
-    Throwable failure = JobRunner.failure(e);
-    row.put("failure", failure == null ? null : failure.getMessage());
+    row.put("failure", JobRunner.failureMessage(e));
     return row;
   }
 

@@ -54,8 +54,32 @@ public class JobRunner {
     return execution;
   }
 
+  /** The newest execution of the same job instance (a restarted execution has a successor). */
+  public JobExecution latestOfInstance(JobExecution execution) {
+    JobExecution latest = explorer.getLastJobExecution(execution.getJobInstance());
+    return latest == null ? execution : latest;
+  }
+
   public static boolean restartable(JobExecution execution) {
     return execution.getStatus() == BatchStatus.FAILED || execution.getStatus() == BatchStatus.STOPPED;
+  }
+
+  /**
+   * Why an execution failed, in one line. Executions read back from the job repository carry no exception
+   * objects, only exit descriptions (a stack trace), so the first line of those is used.
+   */
+  public static String failureMessage(JobExecution execution) {
+    Throwable failure = failure(execution);
+    if (failure != null) {
+      return failure.getMessage();
+    }
+    return execution.getStepExecutions().stream()
+        .map(step -> step.getExitStatus().getExitDescription())
+        .filter(description -> description != null && !description.isBlank())
+        .findFirst()
+        .or(() -> java.util.Optional.ofNullable(execution.getExitStatus().getExitDescription()).filter(d -> !d.isBlank()))
+        .map(description -> description.lines().findFirst().orElse(description).replaceFirst("^[\\w.$]+(Exception|Error): ", ""))
+        .orElse(null);
   }
 
   /** The first failure of an execution, for messages and exit codes. */
