@@ -12,10 +12,14 @@ import org.rollbackjobs.jobs.restore.RestoreRequest;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.JobExecution;
+import org.springframework.batch.core.JobParameters;
+import org.springframework.batch.core.JobParametersBuilder;
+import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.beans.factory.annotation.Autowired;
 
 class RestartCommandTest extends CliHarness {
   @Autowired JobRunner jobRunner;
+  @Autowired JobRepository jobRepository;
 
   @Test
   void aFailedRestoreIsRestartedWithItsOwnParametersAndCompletes() {
@@ -46,5 +50,51 @@ class RestartCommandTest extends CliHarness {
     Result again = run("restart", "--execution", failed.getId().toString(), "--json");
     assertThat(again.exitCode()).isZero();
     assertThat(again.json().get("status").asText()).isEqualTo("noop");
+  }
+
+  @Test
+  void anExecutionLeftStartedByADeadProcessIsMarkedFailedAndRestarted() throws Exception {
+    DemoTable.Versions v = DemoTable.create(catalog, "restart.killed");
+    RestoreRequest request = new RestoreRequest("restart.killed", SnapshotTarget.id(v.monday()),
+        RestoreMode.POINTER, "killed run", "tester");
+    // what a SIGKILLed run leaves behind: a STARTED execution of a process that no longer exists
+    Process dead = new ProcessBuilder("true").start();
+    dead.waitFor();
+    JobParameters params = new JobParametersBuilder(request.toJobParameters())
+        .addString(JobRunner.PROCESS_PID, Long.toString(dead.pid()), false)
+        .addString(JobRunner.PROCESS_HOST, java.net.InetAddress.getLocalHost().getHostName(), false)
+        .toJobParameters();
+    JobExecution killed = jobRepository.createJobExecution(RestoreJobConfiguration.JOB_NAME, params);
+    killed.setStartTime(java.time.LocalDateTime.now());
+    killed.setStatus(BatchStatus.STARTED);
+    jobRepository.update(killed);
+
+    Result restarted = run("restart", "--execution", killed.getId().toString(), "--json");
+
+    assertThat(restarted.exitCode()).as(restarted.stderr()).isZero();
+    assertThat(restarted.json().get("status").asText()).isEqualTo("completed");
+    assertThat(table("restart.killed").currentSnapshot().snapshotId()).isEqualTo(v.monday());
+    assertThat(jobRunner.execution(killed.getId()).getStatus()).isEqualTo(BatchStatus.FAILED);
+  }
+
+  @Test
+  void anExecutionOfALiveProcessIsNotRestarted() throws Exception {
+    DemoTable.Versions v = DemoTable.create(catalog, "restart.alive");
+    RestoreRequest request = new RestoreRequest("restart.alive", SnapshotTarget.id(v.monday()),
+        RestoreMode.POINTER, "running elsewhere", "tester");
+    JobParameters params = new JobParametersBuilder(request.toJobParameters())
+        .addString(JobRunner.PROCESS_PID, Long.toString(ProcessHandle.current().pid()), false)
+        .addString(JobRunner.PROCESS_HOST, java.net.InetAddress.getLocalHost().getHostName(), false)
+        .toJobParameters();
+    JobExecution running = jobRepository.createJobExecution(RestoreJobConfiguration.JOB_NAME, params);
+    running.setStartTime(java.time.LocalDateTime.now());
+    running.setStatus(BatchStatus.STARTED);
+    jobRepository.update(running);
+
+    Result refused = run("restart", "--execution", running.getId().toString(), "--json");
+
+    assertThat(refused.exitCode()).isEqualTo(4);
+    assertThat(refused.json().get("error").asText()).contains("still running");
+    assertThat(table("restart.alive").currentSnapshot().snapshotId()).isEqualTo(v.wednesday());
   }
 }

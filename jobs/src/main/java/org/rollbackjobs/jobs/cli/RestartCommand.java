@@ -33,7 +33,7 @@ class RestartCommand implements Callable<Integer> {
     JobExecution previous = jobRunner.execution(executionId);
     String job = previous.getJobInstance().getJobName();
     JobExecution latest = jobRunner.latestOfInstance(previous);
-    if (!JobRunner.restartable(latest)) {
+    if (!JobRunner.restartable(latest) && !latest.isRunning()) { // a running one is refused by restart()
       Map<String, Object> json = Output.result("restart", "noop", ExitCodes.OK);
       json.put("job-execution-id", latest.getId());
       json.put("job", job);

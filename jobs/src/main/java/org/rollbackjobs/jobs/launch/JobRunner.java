@@ -1,29 +1,53 @@
 package org.rollbackjobs.jobs.launch;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.rollbackjobs.iceberg.BadInputException;
+import org.rollbackjobs.jobs.cli.RefusedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.Job;
 import org.springframework.batch.core.JobExecution;
 import org.springframework.batch.core.JobExecutionException;
 import org.springframework.batch.core.JobParameters;
+import org.springframework.batch.core.JobParametersBuilder;
+import org.springframework.batch.core.StepExecution;
 import org.springframework.batch.core.explore.JobExplorer;
 import org.springframework.batch.core.launch.JobLauncher;
+import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.stereotype.Component;
 
-/** Launches the suite's jobs synchronously and restarts failed executions from where they stopped. */
+/**
+ * Launches the suite's jobs synchronously and restarts failed executions from where they stopped.
+ *
+ * <p>Every execution records the process that runs it ({@code process.pid}, {@code process.host}, non-identifying
+ * parameters). An execution left STARTED by a process that died (SIGKILL, OOM, lost machine) can then be told
+ * apart from one that still runs: {@link #restart} marks the dead one FAILED and restarts it; a live one is
+ * refused.
+ */
 @Component
 public class JobRunner {
+  public static final String PROCESS_PID = "process.pid";
+  public static final String PROCESS_HOST = "process.host";
+  private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+
   private final JobLauncher launcher;
   private final JobExplorer explorer;
+  private final JobRepository repository;
   private final Map<String, Job> jobs;
 
-  public JobRunner(JobLauncher launcher, JobExplorer explorer, List<Job> jobs) {
+  public JobRunner(JobLauncher launcher, JobExplorer explorer, JobRepository repository, List<Job> jobs) {
     this.launcher = launcher;
     this.explorer = explorer;
+    this.repository = repository;
     this.jobs = jobs.stream().collect(Collectors.toMap(Job::getName, Function.identity()));
   }
 
@@ -32,18 +56,28 @@ public class JobRunner {
     if (job == null) {
       throw new IllegalStateException("no job named " + jobName + "; jobs: " + jobs.keySet());
     }
+    JobParameters withProcess = new JobParametersBuilder(parameters)
+        .addString(PROCESS_PID, Long.toString(ProcessHandle.current().pid()), false)
+        .addString(PROCESS_HOST, hostName(), false)
+        .toJobParameters();
     try {
-      return launcher.run(job, parameters);
+      return launcher.run(job, withProcess);
     } catch (JobExecutionException e) {
       throw new IllegalStateException("cannot launch job " + jobName + ": " + e.getMessage(), e);
     }
   }
 
-  /** Restarts a FAILED or STOPPED execution with its own parameters; Spring Batch resumes at the failed step. */
+  /**
+   * Restarts a FAILED or STOPPED execution with its own parameters; Spring Batch resumes at the failed step,
+   * and chunk-oriented steps at their last committed chunk. An execution whose process died is marked FAILED
+   * first.
+   */
   public JobExecution restart(long executionId) {
-    JobExecution previous = execution(executionId);
-    String jobName = previous.getJobInstance().getJobName();
-    return run(jobName, previous.getJobParameters());
+    JobExecution latest = latestOfInstance(execution(executionId));
+    if (latest.isRunning()) {
+      markAbandonedRunFailed(latest);
+    }
+    return run(latest.getJobInstance().getJobName(), latest.getJobParameters());
   }
 
   public JobExecution execution(long executionId) {
@@ -60,8 +94,48 @@ public class JobRunner {
     return latest == null ? execution : latest;
   }
 
+  /** Whether the process recorded for a STARTED execution is gone (only decidable on the same host). */
+  public static Optional<Boolean> processGone(JobExecution execution) {
+    String pid = execution.getJobParameters().getString(PROCESS_PID);
+    String host = execution.getJobParameters().getString(PROCESS_HOST);
+    if (pid == null || host == null || !host.equals(hostName())) {
+      return Optional.empty();
+    }
+    return Optional.of(ProcessHandle.of(Long.parseLong(pid)).map(p -> !p.isAlive()).orElse(true));
+  }
+
+  private void markAbandonedRunFailed(JobExecution execution) {
+    Optional<Boolean> gone = processGone(execution);
+    if (gone.isEmpty()) {
+      throw new RefusedException("job execution " + execution.getId() + " is " + execution.getStatus()
+          + " in process " + execution.getJobParameters().getString(PROCESS_PID) + " on host "
+          + execution.getJobParameters().getString(PROCESS_HOST) + ", which cannot be checked from here;"
+          + " restart it on that host");
+    }
+    if (!gone.get()) {
+      throw new RefusedException("job execution " + execution.getId() + " is still running in process "
+          + execution.getJobParameters().getString(PROCESS_PID) + "; wait for it or stop that process first");
+    }
+    LOG.warn("Job execution {} was left {} by process {}, which is gone; marking it FAILED to restart it",
+        execution.getId(), execution.getStatus(), execution.getJobParameters().getString(PROCESS_PID));
+    LocalDateTime now = LocalDateTime.now();
+    for (StepExecution step : execution.getStepExecutions()) {
+      if (step.getStatus().isRunning()) {
+        step.setStatus(BatchStatus.FAILED);
+        step.setExitStatus(ExitStatus.FAILED.addExitDescription("process died"));
+        step.setEndTime(now);
+        repository.update(step);
+      }
+    }
+    execution.setStatus(BatchStatus.FAILED);
+    execution.setExitStatus(ExitStatus.FAILED.addExitDescription("process died"));
+    execution.setEndTime(now);
+    repository.update(execution);
+  }
+
   public static boolean restartable(JobExecution execution) {
-    return execution.getStatus() == BatchStatus.FAILED || execution.getStatus() == BatchStatus.STOPPED;
+    return execution.getStatus() == BatchStatus.FAILED || execution.getStatus() == BatchStatus.STOPPED
+        || (execution.isRunning() && processGone(execution).orElse(false));
   }
 
   /**
@@ -77,8 +151,9 @@ public class JobRunner {
         .map(step -> step.getExitStatus().getExitDescription())
         .filter(description -> description != null && !description.isBlank())
         .findFirst()
-        .or(() -> java.util.Optional.ofNullable(execution.getExitStatus().getExitDescription()).filter(d -> !d.isBlank()))
-        .map(description -> description.lines().findFirst().orElse(description).replaceFirst("^[\\w.$]+(Exception|Error): ", ""))
+        .or(() -> Optional.ofNullable(execution.getExitStatus().getExitDescription()).filter(d -> !d.isBlank()))
+        .map(description -> description.lines().findFirst().orElse(description)
+            .replaceFirst("^[\\w.$]+(Exception|Error): ", ""))
         .orElse(null);
   }
 
@@ -86,5 +161,13 @@ public class JobRunner {
   public static Throwable failure(JobExecution execution) {
     List<Throwable> failures = execution.getAllFailureExceptions();
     return failures.isEmpty() ? null : failures.get(0);
+  }
+
+  static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "unknown";
+    }
   }
 }
