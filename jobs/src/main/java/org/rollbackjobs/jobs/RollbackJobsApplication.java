@@ -18,6 +18,10 @@ public class RollbackJobsApplication {
     if (answered != null) {
       System.exit(answered);
     }
-    System.exit(SpringApplication.exit(SpringApplication.run(RollbackJobsApplication.class, args)));
+    try {
+      System.exit(SpringApplication.exit(SpringApplication.run(RollbackJobsApplication.class, args)));
+    } catch (RuntimeException startFailed) {
+      System.exit(Cli.startupFailure(args, startFailed));
+    }
   }
 }

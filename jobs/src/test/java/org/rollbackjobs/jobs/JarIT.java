@@ -96,4 +96,21 @@ class JarIT {
     assertThat(snapshots.exitCode()).isZero();
     assertThat(snapshots.json().get("snapshots")).hasSize(4);
   }
+
+  @Test
+  void anUnreachableDatabaseIsOneClearErrorNotAStackTrace() throws Exception {
+    Run run = jar(Map.of("SPRING_DATASOURCE_URL", "jdbc:postgresql://127.0.0.1:1/none"), "history", "--json");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.json().get("error").asText()).contains("cannot connect to PostgreSQL", "pgvector-local.sh");
+    assertThat(run.stderr()).doesNotContain("\tat org.springframework");
+  }
+
+  @Test
+  void anInvalidCatalogConfigurationIsBadInput() throws Exception {
+    Map<String, String> env = new java.util.HashMap<>(env());
+    env.put("ROLLBACK_ICEBERG_CATALOG_TYPE", "nosuch");
+    Run run = jar(env, "snapshots", "--table", "demo.orders", "--json");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.json().get("error").asText()).contains("rollback.iceberg.catalog", "nosuch");
+  }
 }

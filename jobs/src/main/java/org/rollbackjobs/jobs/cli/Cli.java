@@ -60,6 +60,47 @@ public final class Cli {
     }
   }
 
+  /**
+   * The application could not start (database unreachable, bad configuration): one clear message on stderr
+   * (and the JSON error with --json) instead of a page of stack traces.
+   */
+  public static int startupFailure(String[] args, Throwable e) {
+    int code = exitCodeOf(e);
+    String message = messageOf(e);
+    if (e.getClass().getName().startsWith("org.rollbackjobs") || code == ExitCodes.BAD_INPUT) {
+      message = "invalid configuration: " + message;
+    } else if (isConnectionFailure(e)) {
+      message = "cannot connect to PostgreSQL (spring.datasource.url): " + message.replaceAll("\\.?$", ".")
+          + " Start one with 'bash .ci/pgvector-local.sh start' or 'docker compose up -d', or point"
+          + " SPRING_DATASOURCE_URL at yours.";
+    } else {
+      message = "cannot start: " + message;
+    }
+    System.err.println("error: " + message);
+    if (Arrays.asList(args).contains("--json")) {
+      Map<String, Object> json = Output.result(commandName(args), "error", code);
+      json.put("error", message);
+      System.out.println(Output.toJson(json));
+    }
+    return code;
+  }
+
+  private static boolean isConnectionFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+        return true;
+      }
+      if (t instanceof java.net.ConnectException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String commandName(String[] args) {
+    return Arrays.stream(commandArguments(args)).filter(a -> !a.startsWith("-")).findFirst().orElse("rollback-jobs");
+  }
+
   static int exitCodeOf(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof BadInputException || t instanceof NoSuchTableException || t instanceof ParameterException) {

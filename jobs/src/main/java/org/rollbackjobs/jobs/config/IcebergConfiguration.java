@@ -3,6 +3,7 @@ package org.rollbackjobs.jobs.config;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.iceberg.catalog.Catalog;
+import org.rollbackjobs.iceberg.BadInputException;
 import org.rollbackjobs.iceberg.catalog.CatalogLoader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +26,12 @@ public class IcebergConfiguration {
       @Value("${spring.datasource.password:}") String datasourcePassword) {
     Map<String, String> props = properties.resolve(datasourceUrl, datasourceUser, datasourcePassword);
     LOG.info("Iceberg catalog '{}': {}", properties.catalogName(), redacted(props));
-    return CatalogLoader.load(properties.catalogName(), props);
+    try {
+      return CatalogLoader.load(properties.catalogName(), props);
+    } catch (IllegalArgumentException | UnsupportedOperationException | NoClassDefFoundError e) {
+      throw new BadInputException("the Iceberg catalog cannot be built from rollback.iceberg.catalog.* ("
+          + redacted(props) + "): " + e.getMessage(), e);
+    }
   }
 
   /** Secrets are never logged. */
