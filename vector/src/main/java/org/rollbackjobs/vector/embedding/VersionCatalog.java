@@ -74,6 +74,11 @@ public final class VersionCatalog {
         + " only in the registry); configure it under rollback.vector.remote-models or build from stored embeddings");
   }
 
+  /** The pin of a version whose model is known here (built in or configured), without the registry. */
+  public Optional<EmbeddingVersion> pinned(String name) {
+    return available(name);
+  }
+
   private Optional<EmbeddingVersion> available(String name) {
     Optional<BuiltInModel> builtIn = BuiltInModel.byVersionName(name);
     if (builtIn.isPresent()) {

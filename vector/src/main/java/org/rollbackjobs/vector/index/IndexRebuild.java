@@ -20,6 +20,7 @@ import org.rollbackjobs.vector.embedding.EmbeddingVersion;
 import org.rollbackjobs.vector.embedding.QuarantinedVersionException;
 import org.rollbackjobs.vector.embedding.RegisteredVersion;
 import org.rollbackjobs.vector.embedding.VectorSource;
+import org.rollbackjobs.vector.embedding.VersionCatalog;
 import org.rollbackjobs.vector.source.Document;
 import org.rollbackjobs.vector.source.DocumentCursor;
 import org.rollbackjobs.vector.source.DocumentSource;
@@ -61,6 +62,7 @@ public final class IndexRebuild {
   private Long jobExecutionId;
   private int batchSize = 1000;
   private Consumer<String> progress = line -> {};
+  private VersionCatalog versions = VersionCatalog.builtInOnly();
   private RebuildPlan plan;
 
   private IndexRebuild(DataSource dataSource) {
@@ -157,6 +159,15 @@ public final class IndexRebuild {
     return this;
   }
 
+  /**
+   * The versions whose models are known here (built in by default): a version of the replaced index that the
+   * registry does not know yet is registered from it, so that a rollback can quarantine it.
+   */
+  public IndexRebuild versions(VersionCatalog catalog) {
+    this.versions = Objects.requireNonNull(catalog, "versions");
+    return this;
+  }
+
   /** Receives progress lines of long stages (rows done / total, rate, ETA). */
   public IndexRebuild progress(Consumer<String> sink) {
     this.progress = Objects.requireNonNull(sink, "progress");
@@ -203,7 +214,7 @@ public final class IndexRebuild {
       List<String> wouldQuarantine = new ArrayList<>();
       if (rollback) {
         for (String v : from) {
-          if (EmbeddingRegistry.find(c, v).isPresent()) {
+          if (EmbeddingRegistry.find(c, v).isPresent() || versions.pinned(v).isPresent()) {
             wouldQuarantine.add(v);
           }
         }
@@ -398,7 +409,7 @@ public final class IndexRebuild {
         return new SwitchResult(fresh.id(), null, null, false, List.of(), List.of(), List.of());
       }
       ServingSwitch.Options options = new ServingSwitch.Options(coolDown, reason, overrideQuarantine, false,
-          lockTimeout);
+          lockTimeout, versions);
       return ServingSwitch.switchTo(c, index, fresh, options, expectedServing, true, actor);
     } catch (SQLException e) {
       throw new IllegalStateException("switching " + index + " to build " + build.id() + " failed: " + e.getMessage(), e);

@@ -36,6 +36,10 @@ public final class LoadProgress {
     return line();
   }
 
+  public long total() {
+    return total;
+  }
+
   public synchronized long done() {
     return done;
   }

@@ -15,6 +15,8 @@ import java.util.Set;
 import org.rollbackjobs.iceberg.BadInputException;
 import org.rollbackjobs.iceberg.ConcurrentChangeException;
 import org.rollbackjobs.vector.embedding.EmbeddingRegistry;
+import org.rollbackjobs.vector.embedding.EmbeddingVersion;
+import org.rollbackjobs.vector.embedding.VersionCatalog;
 import org.rollbackjobs.vector.embedding.QuarantinedVersionException;
 import org.rollbackjobs.vector.embedding.RegisteredVersion;
 import org.rollbackjobs.vector.sql.SqlIdentifier;
@@ -39,7 +41,11 @@ public final class ServingSwitch {
    * @param lockTimeout how long to wait for readers' locks on the serving name
    */
   public record Options(Duration coolDown, String reason, boolean overrideQuarantine, boolean switchBack,
-      Duration lockTimeout) {}
+      Duration lockTimeout, VersionCatalog versions) {
+    public Options {
+      versions = versions == null ? VersionCatalog.builtInOnly() : versions;
+    }
+  }
 
   private ServingSwitch() {}
 
@@ -135,7 +141,7 @@ public final class ServingSwitch {
       }
     }
     for (String v : fromVersions) {
-      Optional<RegisteredVersion> registered = EmbeddingRegistry.find(c, v);
+      Optional<RegisteredVersion> registered = known(c, v, options.versions());
       if (registered.isEmpty()) {
         unregistered.add(v);
       } else if (rollback) {
@@ -159,6 +165,23 @@ public final class ServingSwitch {
     }
     return new SwitchResult(fresh.id(), current == null ? null : current.id(), legacyTable, rollback,
         quarantined, lifted, unregistered);
+  }
+
+  /**
+   * A version as the registry knows it; a version found in a replaced relation that the registry does not know yet
+   * but whose model is known here (a built-in model an application used on its own) is registered first, so that
+   * it can be marked previous or quarantined like any other.
+   */
+  static Optional<RegisteredVersion> known(Connection c, String name, VersionCatalog versions) throws SQLException {
+    Optional<RegisteredVersion> registered = EmbeddingRegistry.find(c, name);
+    if (registered.isPresent()) {
+      return registered;
+    }
+    Optional<EmbeddingVersion> pinned = versions.pinned(name);
+    if (pinned.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(EmbeddingRegistry.ensure(c, pinned.get()));
   }
 
   /** The index's switches are serialised, also when its registry row does not exist yet. */

@@ -128,7 +128,8 @@ public final class SwitchBack {
   public SwitchResult commit() {
     try (Connection c = dataSource.getConnection()) {
       Plan p = plan(c);
-      ServingSwitch.Options options = new ServingSwitch.Options(coolDown, reason, overrideQuarantine, true, lockTimeout);
+      ServingSwitch.Options options = new ServingSwitch.Options(coolDown, reason, overrideQuarantine, true, lockTimeout,
+          null);
       return ServingSwitch.switchTo(c, index, p.target(), options,
           p.serving() == null ? null : p.serving().id(), true, actor);
     } catch (SQLException e) {
