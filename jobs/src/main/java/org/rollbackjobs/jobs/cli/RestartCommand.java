@@ -2,6 +2,9 @@ package org.rollbackjobs.jobs.cli;
 
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.rollbackjobs.jobs.index.RebuildIndexJobConfiguration;
+import org.rollbackjobs.jobs.index.RebuildIndexReport;
+import org.rollbackjobs.jobs.index.RebuildIndexService;
 import org.rollbackjobs.jobs.launch.JobRunner;
 import org.rollbackjobs.jobs.restore.RestoreJobConfiguration;
 import org.rollbackjobs.jobs.restore.RestoreReport;
@@ -27,6 +30,7 @@ class RestartCommand implements Callable<Integer> {
 
   @Autowired JobRunner jobRunner;
   @Autowired RestoreService restoreService;
+  @Autowired RebuildIndexService rebuildIndexService;
 
   @Override
   public Integer call() {
@@ -52,6 +56,15 @@ class RestartCommand implements Callable<Integer> {
       Output.print(spec, output, json, "Restarted job execution " + executionId + ".\n"
           + RestoreReport.resultText(result.plan(), result.newCurrentSnapshotId(), result.duration(),
               outcome.jobExecutionId()));
+      return ExitCodes.OK;
+    }
+    if (RebuildIndexJobConfiguration.JOB_NAME.equals(job)) {
+      RebuildIndexService.RebuildOutcome outcome = rebuildIndexService.restart(executionId);
+      String index = latest.getJobParameters().getString("index");
+      Map<String, Object> json = RebuildIndexReport.resultJson(outcome, index);
+      json.put("restarted-execution-id", executionId);
+      Output.print(spec, output, json, "Restarted job execution " + executionId + ".\n"
+          + RebuildIndexReport.resultText(outcome, index));
       return ExitCodes.OK;
     }
     JobExecution execution = jobRunner.restart(executionId);

@@ -1,0 +1,248 @@
+package org.rollbackjobs.jobs.cli;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.rollbackjobs.iceberg.BadInputException;
+import org.rollbackjobs.jobs.config.VectorProperties;
+import org.rollbackjobs.jobs.index.RebuildIndexReport;
+import org.rollbackjobs.jobs.index.RebuildIndexRequest;
+import org.rollbackjobs.jobs.index.RebuildIndexService;
+import org.rollbackjobs.jobs.index.SwitchBackRequest;
+import org.rollbackjobs.vector.index.AnnMethod;
+import org.rollbackjobs.vector.index.AnnSpec;
+import org.rollbackjobs.vector.index.IndexName;
+import org.rollbackjobs.vector.index.ProbeSettings;
+import org.springframework.beans.factory.annotation.Autowired;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+@Command(name = "rebuild-index", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+        "Rebuilds a pgvector index from a pinned embedding version: builds a new table aside, bulk-loads it with"
+            + " binary COPY, creates the ANN index, validates it (row count, ids, version, dimension, index valid,"
+            + " recall), then switches the serving name (a view SCHEMA.INDEX with doc_id, embedding,"
+            + " embedding_version, source_snapshot, content_hash, build_id) to it in one transaction.",
+        "The replaced build is kept for the cool-down (--switch-back returns to it instantly); later runs retire"
+            + " builds past their cool-down. Rolling back to a version the index served before quarantines the"
+            + " versions it replaces; rebuilding to a quarantined version is refused (exit 4) without"
+            + " --override-quarantine.",
+        "Built-in versions: all-minilm-l6-v2, all-minilm-l6-v2-q, bge-small-en-v15, bge-small-en-v15-q."})
+class RebuildIndexCommand implements Callable<Integer> {
+  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*([smhd])");
+
+  @Spec CommandSpec spec;
+  @Mixin OutputOptions output;
+
+  @Option(names = "--index", required = true, paramLabel = "NAME",
+      description = "The serving name applications query (letters, digits, '_').")
+  String index;
+
+  @Option(names = "--schema", defaultValue = "public", paramLabel = "SCHEMA",
+      description = "Schema of the serving name and its builds (default public).")
+  String schema;
+
+  @Option(names = "--embedding", paramLabel = "VERSION", description = "The pinned embedding version to rebuild from.")
+  String embedding;
+
+  @Option(names = "--source-table", paramLabel = "NS.TABLE", description = "Iceberg table of the documents.")
+  String sourceTable;
+
+  @Option(names = "--source-snapshot", paramLabel = "ID",
+      description = "Snapshot of --source-table to read (default: its current snapshot, pinned when the run starts).")
+  Long sourceSnapshot;
+
+  @Option(names = "--source-query", paramLabel = "SQL",
+      description = "Instead of --source-table: a PostgreSQL SELECT returning the id and text columns.")
+  String sourceQuery;
+
+  @Option(names = "--id-column", defaultValue = "id", paramLabel = "COLUMN", description = "Document id column (default id).")
+  String idColumn;
+
+  @Option(names = "--text-column", defaultValue = "text", paramLabel = "COLUMN",
+      description = "Document text column (default text).")
+  String textColumn;
+
+  @Option(names = "--stored-embeddings", paramLabel = "NS.TABLE",
+      description = "Iceberg table (doc_id, embedding_version, embedding list<float>) of vectors already computed"
+          + " for the version: no model runs.")
+  String storedEmbeddings;
+
+  @Option(names = "--stored-snapshot", paramLabel = "ID", description = "Snapshot of --stored-embeddings (default current).")
+  Long storedSnapshot;
+
+  @Option(names = "--switch-back",
+      description = "Instead of rebuilding: switch the serving name back to the previous build (instant; undoes"
+          + " the quarantines the latest switch set).")
+  boolean switchBack;
+
+  @Option(names = "--reason", paramLabel = "TEXT", description = "Why (required unless --dry-run); audited.")
+  String reason;
+
+  @Option(names = "--actor", paramLabel = "NAME", description = "Who, for the audit log (default: the OS user).")
+  String actor;
+
+  @Option(names = "--dry-run", description = "Print the plan; change nothing.")
+  boolean dryRun;
+
+  @Option(names = "--create", description = "Build a new index when the serving name does not exist yet.")
+  boolean create;
+
+  @Option(names = "--force", description = "Rebuild even when the name already serves an equivalent build.")
+  boolean force;
+
+  @Option(names = "--override-quarantine", description = "Allow a quarantined version (lifts its quarantine).")
+  boolean overrideQuarantine;
+
+  @Option(names = "--ann", paramLabel = "TYPE", description = "ANN index: hnsw (default) or ivfflat.")
+  String ann;
+
+  @Option(names = "--hnsw-m", paramLabel = "M", description = "HNSW links per node (default 16).")
+  Integer hnswM;
+
+  @Option(names = "--hnsw-ef-construction", paramLabel = "N", description = "HNSW build candidate list (default 64).")
+  Integer hnswEfConstruction;
+
+  @Option(names = "--ef-search", paramLabel = "N", description = "hnsw.ef_search for the recall probe (default 40).")
+  Integer efSearch;
+
+  @Option(names = "--ivfflat-lists", paramLabel = "N", description = "IVFFlat lists (default rows/1000).")
+  Integer ivfflatLists;
+
+  @Option(names = "--ivfflat-probes", paramLabel = "N", description = "ivfflat.probes for the recall probe (default sqrt(lists)).")
+  Integer ivfflatProbes;
+
+  @Option(names = "--maintenance-work-mem", paramLabel = "SIZE",
+      description = "maintenance_work_mem for the index build (default 1GB).")
+  String maintenanceWorkMem;
+
+  @Option(names = "--parallel-workers", paramLabel = "N",
+      description = "max_parallel_maintenance_workers for the index build (default: cores - 1).")
+  Integer parallelWorkers;
+
+  @Option(names = "--recall-floor", paramLabel = "R", description = "Minimum recall@10 of the ANN index (default 0.9).")
+  Double recallFloor;
+
+  @Option(names = "--cool-down", paramLabel = "DURATION",
+      description = "How long the replaced build is kept: 24h, 30m, 7d, 0 or ISO-8601 (default 24h).")
+  String coolDown;
+
+  @Option(names = "--chunk-size", paramLabel = "N",
+      description = "Documents per load chunk (embedded together, one COPY, one commit; default 500).")
+  Integer chunkSize;
+
+  @Autowired RebuildIndexService service;
+  @Autowired VectorProperties defaults;
+
+  @Override
+  public Integer call() {
+    if (!dryRun && (reason == null || reason.isBlank())) {
+      throw new ParameterException(spec.commandLine(),
+          "--reason is required: say why the index is rebuilt (it is recorded in the audit log)");
+    }
+    IndexName name = IndexName.of(schema, index); // unsafe identifiers stop here, before any SQL
+    if (switchBack) {
+      return switchBack(name);
+    }
+    RebuildIndexRequest request = request();
+    if (dryRun) {
+      RebuildIndexService.Planned planned = service.plan(request);
+      Output.print(spec, output, RebuildIndexReport.planJson("dry-run", ExitCodes.OK, planned),
+          RebuildIndexReport.planText(planned));
+      return ExitCodes.OK;
+    }
+    RebuildIndexService.RebuildOutcome outcome = service.rebuild(request);
+    Output.print(spec, output, RebuildIndexReport.resultJson(outcome, name.toString()),
+        RebuildIndexReport.resultText(outcome, name.toString()));
+    return ExitCodes.OK;
+  }
+
+  private int switchBack(IndexName name) {
+    if (embedding != null || sourceTable != null || sourceQuery != null || storedEmbeddings != null || create || force) {
+      throw new ParameterException(spec.commandLine(), "--switch-back takes only --index, --schema, --reason,"
+          + " --actor, --cool-down, --override-quarantine, --dry-run and --json");
+    }
+    SwitchBackRequest request = new SwitchBackRequest(name.schema(), name.name(), coolDownOrDefault(),
+        overrideQuarantine, reason, Actors.actor(actor));
+    if (dryRun) {
+      var plan = service.planSwitchBack(request);
+      Output.print(spec, output, RebuildIndexReport.switchBackPlanJson("dry-run", plan),
+          RebuildIndexReport.switchBackPlanText(plan));
+      return ExitCodes.OK;
+    }
+    var outcome = service.switchBack(request);
+    Output.print(spec, output, RebuildIndexReport.switchBackJson(outcome), RebuildIndexReport.switchBackText(outcome));
+    return ExitCodes.OK;
+  }
+
+  private RebuildIndexRequest request() {
+    if (embedding == null || embedding.isBlank()) {
+      throw new ParameterException(spec.commandLine(), "--embedding is required: the pinned embedding version"
+          + " to rebuild from (for example all-minilm-l6-v2-q)");
+    }
+    if ((sourceTable == null) == (sourceQuery == null)) {
+      throw new ParameterException(spec.commandLine(), "give exactly one of --source-table and --source-query");
+    }
+    if (sourceSnapshot != null && sourceTable == null) {
+      throw new ParameterException(spec.commandLine(), "--source-snapshot needs --source-table");
+    }
+    if (storedSnapshot != null && storedEmbeddings == null) {
+      throw new ParameterException(spec.commandLine(), "--stored-snapshot needs --stored-embeddings");
+    }
+    AnnSpec annSpec = new AnnSpec(ann == null ? AnnMethod.HNSW : AnnMethod.parse(ann),
+        or(hnswM, defaults.hnswM()), or(hnswEfConstruction, defaults.hnswEfConstruction()), or(ivfflatLists, 0),
+        maintenanceWorkMem == null ? defaults.maintenanceWorkMem() : maintenanceWorkMem,
+        or(parallelWorkers, defaults.parallelWorkers()), or(efSearch, defaults.hnswEfSearch()), or(ivfflatProbes, 0));
+    ProbeSettings probe = new ProbeSettings(recallFloor == null ? defaults.recallFloor() : recallFloor,
+        defaults.recallSample(), defaults.recallK());
+    int chunk = or(chunkSize, defaults.chunkSize());
+    if (chunk < 1 || chunk > 100_000) {
+      throw new BadInputException("--chunk-size " + chunk + " is out of range; 1 to 100000");
+    }
+    return new RebuildIndexRequest(schema, index, embedding, sourceTable, sourceSnapshot, sourceQuery, idColumn,
+        textColumn, storedEmbeddings, storedSnapshot, annSpec, probe, coolDownOrDefault(), chunk, create,
+        overrideQuarantine, force, reason, Actors.actor(actor));
+  }
+
+  private Duration coolDownOrDefault() {
+    return coolDown == null ? defaults.coolDown() : parseDuration(coolDown);
+  }
+
+  static Duration parseDuration(String text) {
+    String t = text.trim().toLowerCase(Locale.ROOT);
+    if (t.equals("0")) {
+      return Duration.ZERO;
+    }
+    Matcher m = SHORT_DURATION.matcher(t);
+    if (m.matches()) {
+      long n = Long.parseLong(m.group(1));
+      return switch (m.group(2)) {
+        case "s" -> Duration.ofSeconds(n);
+        case "m" -> Duration.ofMinutes(n);
+        case "h" -> Duration.ofHours(n);
+        default -> Duration.ofDays(n);
+      };
+    }
+    try {
+      Duration d = Duration.parse(text.trim().toUpperCase(Locale.ROOT));
+      if (!d.isNegative()) {
+        return d;
+      }
+    } catch (DateTimeParseException e) {
+      // fall through to the message
+    }
+    throw new BadInputException("--cool-down '" + text + "' is not a duration; expected for example 24h, 30m, 7d, 0"
+        + " or PT24H");
+  }
+
+  private static int or(Integer value, int fallback) {
+    return value == null ? fallback : value;
+  }
+}

@@ -1,0 +1,127 @@
+package org.rollbackjobs.jobs.index;
+
+import java.util.List;
+import org.rollbackjobs.jobs.cli.Output;
+import org.rollbackjobs.vector.index.IndexBuild;
+import org.rollbackjobs.vector.index.IndexRebuild;
+import org.rollbackjobs.vector.index.RebuildPlan;
+import org.rollbackjobs.vector.index.SwitchBack;
+import org.rollbackjobs.vector.index.SwitchResult;
+import org.rollbackjobs.vector.index.ValidationFailedException;
+import org.rollbackjobs.vector.index.ValidationReport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.StepContribution;
+import org.springframework.batch.core.StepExecution;
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.item.ExecutionContext;
+import org.springframework.batch.repeat.RepeatStatus;
+import org.springframework.stereotype.Component;
+
+/**
+ * The tasklet steps of the {@code rebuild-index} job around its load step: each runs one stage of the vector
+ * library's {@link IndexRebuild} and records its result in the job's execution context.
+ */
+@Component
+class RebuildTasklets {
+  private static final Logger LOG = LoggerFactory.getLogger(RebuildTasklets.class);
+  private final RebuildIndexFactory factory;
+
+  RebuildTasklets(RebuildIndexFactory factory) {
+    this.factory = factory;
+  }
+
+  private static StepExecution step(ChunkContext chunk) {
+    return chunk.getStepContext().getStepExecution();
+  }
+
+  /** Registers the build and creates its empty table aside; the serving name is untouched. */
+  Tasklet prepare() {
+    return (StepContribution contribution, ChunkContext chunk) -> {
+      StepExecution step = step(chunk);
+      ExecutionContext job = RebuildContext.job(step);
+      if (job.containsKey(RebuildContext.BUILD_ID)) {
+        return RepeatStatus.FINISHED; // a restarted run keeps its build
+      }
+      IndexRebuild rebuild = factory.rebuild(RebuildContext.request(step)).jobExecutionId(step.getJobExecutionId());
+      RebuildPlan plan = rebuild.plan();
+      IndexBuild build = rebuild.createBuild();
+      job.putLong(RebuildContext.BUILD_ID, build.id());
+      job.putLong(RebuildContext.DOCUMENTS, plan.documents());
+      RebuildContext.putNullable(job, RebuildContext.EXPECTED_SERVING, plan.serving().servingBuildId());
+      LOG.info("rebuild-index {}: build {} ({}) of {} documents from {}, version {}", rebuild.index(), build.id(),
+          build.buildTable(), plan.documents(), plan.source(), plan.version().name());
+      return RepeatStatus.FINISHED;
+    };
+  }
+
+  Tasklet annIndex() {
+    return (contribution, chunk) -> {
+      StepExecution step = step(chunk);
+      IndexRebuild rebuild = factory.rebuild(RebuildContext.request(step));
+      IndexBuild build = RebuildContext.build(step, factory);
+      LOG.info("rebuild-index {}: creating the {} index of build {}", rebuild.index(),
+          RebuildContext.request(step).ann().shape(), build.id());
+      long millis = rebuild.createAnnIndex(build).toMillis();
+      RebuildContext.job(step).putLong(RebuildContext.ANN_MILLIS, millis);
+      LOG.info("rebuild-index {}: ANN index built in {} ms", rebuild.index(), millis);
+      return RepeatStatus.FINISHED;
+    };
+  }
+
+  Tasklet validate() {
+    return (contribution, chunk) -> {
+      StepExecution step = step(chunk);
+      IndexRebuild rebuild = factory.rebuild(RebuildContext.request(step));
+      IndexBuild build = RebuildContext.build(step, factory);
+      ValidationReport report = rebuild.validate(build);
+      RebuildContext.job(step).putString(RebuildContext.VALIDATION, Output.toJson(report.toMap()));
+      if (!report.passed()) {
+        throw new ValidationFailedException(build, report);
+      }
+      LOG.info("rebuild-index {}: build {} validated ({} rows, recall {})", rebuild.index(), build.id(),
+          report.rows(), report.recall());
+      return RepeatStatus.FINISHED;
+    };
+  }
+
+  Tasklet switchServing() {
+    return (contribution, chunk) -> {
+      StepExecution step = step(chunk);
+      ExecutionContext job = RebuildContext.job(step);
+      IndexRebuild rebuild = factory.rebuild(RebuildContext.request(step));
+      IndexBuild build = RebuildContext.build(step, factory);
+      SwitchResult result = rebuild.switchTo(build, RebuildContext.nullable(job, RebuildContext.EXPECTED_SERVING));
+      job.putString(RebuildContext.SWITCH, Output.toJson(result.toMap()));
+      LOG.info("rebuild-index {}: now serving build {}{}", rebuild.index(), build.id(),
+          result.quarantined().isEmpty() ? "" : "; quarantined " + result.quarantined());
+      return RepeatStatus.FINISHED;
+    };
+  }
+
+  Tasklet retire() {
+    return (contribution, chunk) -> {
+      StepExecution step = step(chunk);
+      RebuildIndexRequest request = RebuildContext.request(step);
+      List<IndexBuild> retired = IndexRebuild.of(factory.dataSource()).index(request.indexName()).retire();
+      RebuildContext.job(step).putString(RebuildContext.RETIRED,
+          Output.toJson(retired.stream().map(IndexBuild::toMap).toList()));
+      return RepeatStatus.FINISHED;
+    };
+  }
+
+  /** The whole switch-back job: one transaction. */
+  Tasklet switchBack() {
+    return (contribution, chunk) -> {
+      StepExecution step = step(chunk);
+      SwitchBackRequest request = SwitchBackRequest.fromJobParameters(step.getJobParameters());
+      SwitchResult result = SwitchBack.of(factory.dataSource()).index(request.indexName())
+          .coolDown(request.coolDown()).overrideQuarantine(request.overrideQuarantine())
+          .lockTimeout(factory.properties().lockTimeout())
+          .reason(request.reason()).actor(request.actor()).commit();
+      RebuildContext.job(step).putString(RebuildContext.SWITCH_BACK, Output.toJson(result.toMap()));
+      return RepeatStatus.FINISHED;
+    };
+  }
+}

@@ -1,0 +1,209 @@
+package org.rollbackjobs.jobs.index;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import javax.sql.DataSource;
+import org.apache.iceberg.Table;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.rollbackjobs.jobs.CliHarness;
+import org.rollbackjobs.vector.embedding.BuiltInModel;
+import org.rollbackjobs.vector.embedding.Embedder;
+import org.rollbackjobs.vector.source.Document;
+import org.rollbackjobs.vector.source.DocumentCursor;
+import org.rollbackjobs.vector.source.IcebergDocumentSource;
+import org.rollbackjobs.vector.testing.Documents;
+import org.rollbackjobs.vector.testing.Legacy;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * {@code rebuild-index} from the command line, on the incident it exists for: an index made by an application
+ * with plain SQL, part of it re-embedded in place with another model of the same dimension.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RebuildIndexCommandTest extends CliHarness {
+  static final String A = "all-minilm-l6-v2-q";
+  static final String B = "bge-small-en-v15-q";
+  static final int DOCUMENTS = 240;
+
+  @Autowired DataSource dataSource;
+  @Autowired JdbcTemplate jdbc;
+
+  static boolean created;
+  static Table table;
+
+  private void mixedIndex() {
+    if (created) {
+      return;
+    }
+    table = Documents.create(catalog, "kb.cli_articles", DOCUMENTS, 2, 17);
+    IcebergDocumentSource source = IcebergDocumentSource.of(table, null, "id", "text");
+    var pool = Executors.newFixedThreadPool(2);
+    try {
+      Embedder a = BuiltInModel.ALL_MINILM_L6_V2_Q.embedder(pool);
+      Embedder b = BuiltInModel.BGE_SMALL_EN_V15_Q.embedder(pool);
+      jdbc.execute("CREATE SCHEMA IF NOT EXISTS app");
+      Legacy.create(dataSource, "app", "docs", source, a);
+      List<Document> part = new ArrayList<>();
+      try (DocumentCursor all = source.open(0)) {
+        all.forEachRemaining(d -> {
+          if ((Long) d.id() % 3 == 0) {
+            part.add(d);
+          }
+        });
+      }
+      Legacy.reembed(dataSource, "app", "docs", part, b);
+    } finally {
+      pool.shutdownNow();
+    }
+    created = true;
+  }
+
+  private Result rebuild(String... extra) {
+    List<String> args = new ArrayList<>(List.of("rebuild-index", "--index", "docs", "--schema", "app",
+        "--source-table", "kb.cli_articles", "--json"));
+    args.addAll(List.of(extra));
+    return run(args.toArray(String[]::new));
+  }
+
+  private List<String> versionsServed() {
+    return jdbc.queryForList("SELECT embedding_version || '=' || count(*) FROM app.docs GROUP BY embedding_version"
+        + " ORDER BY 1", String.class);
+  }
+
+  @Test
+  @Order(1)
+  void aDryRunShowsTheMixedStateAndThePlanAndChangesNothing() {
+    mixedIndex();
+    Result dry = rebuild("--embedding", A, "--dry-run");
+
+    assertThat(dry.exitCode()).as(dry.stderr()).isZero();
+    JsonNode json = dry.json();
+    assertThat(json.get("status").asText()).isEqualTo("dry-run");
+    assertThat(json.get("serving").get("kind").asText()).isEqualTo("table");
+    assertThat(json.get("serving").get("mixed").asBoolean()).isTrue();
+    assertThat(json.get("serving").get("versions").get(B).asLong()).isEqualTo(DOCUMENTS / 3);
+    assertThat(json.get("documents").asLong()).isEqualTo(DOCUMENTS);
+    assertThat(json.get("rollback").asBoolean()).isTrue();
+    assertThat(json.get("would-quarantine").get(0).asText()).isEqualTo(B);
+    assertThat(json.get("vectors").asText()).isEqualTo("model " + A);
+    assertThat(jdbc.queryForObject("SELECT relkind::text FROM pg_class WHERE oid = 'app.docs'::regclass", String.class))
+        .isEqualTo("r");
+    assertThat(jdbc.queryForObject("SELECT count(*) FROM rollback.index_builds WHERE index_schema = 'app'", Long.class))
+        .isZero();
+
+    Result text = run("rebuild-index", "--index", "docs", "--schema", "app", "--source-table", "kb.cli_articles",
+        "--embedding", A, "--dry-run");
+    assertThat(text.stdout()).contains("Dry run: rebuild index app.docs", "(MIXED)", "would quarantine " + B,
+        "Nothing was changed.");
+  }
+
+  @Test
+  @Order(2)
+  void theRebuildServesOnlyTheRolledBackVersionForEveryDocumentAndQuarantinesTheOther() {
+    mixedIndex();
+    Result result = rebuild("--embedding", A, "--reason", "bge deploy broke search", "--actor", "oncall-7");
+
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
+    JsonNode json = result.json();
+    assertThat(json.get("status").asText()).isEqualTo("completed");
+    assertThat(json.get("rows").asLong()).isEqualTo(DOCUMENTS);
+    assertThat(json.get("was-mixed").asBoolean()).isTrue();
+    assertThat(json.get("rollback").asBoolean()).isTrue();
+    assertThat(json.get("quarantined").get(0).asText()).isEqualTo(B);
+    assertThat(json.get("validation").get("passed").asBoolean()).isTrue();
+    assertThat(json.get("validation").get("missing-ids").asLong()).isZero();
+    assertThat(json.get("legacy-table").asText()).startsWith("docs__b");
+    assertThat(json.get("step-duration-ms").fieldNames()).toIterable().containsExactly("prepare-build",
+        "load-vectors", "create-ann-index", "validate-build", "switch-serving-name", "retire-builds");
+    long execution = json.get("job-execution-id").asLong();
+
+    assertThat(versionsServed()).containsExactly(A + "=" + DOCUMENTS);
+    assertThat(jdbc.queryForObject("SELECT count(DISTINCT doc_id) FROM app.docs", Long.class)).isEqualTo(DOCUMENTS);
+    assertThat(jdbc.queryForObject("SELECT count(*) FROM app.docs WHERE source_snapshot = ?", Long.class,
+        table.currentSnapshot().snapshotId())).isEqualTo(DOCUMENTS);
+    assertThat(jdbc.queryForObject("SELECT status FROM rollback.embedding_versions WHERE name = ?", String.class, B))
+        .isEqualTo("quarantined");
+
+    JsonNode history = run("history", "--table", "app.docs", "--json").json().get("records");
+    assertThat(history.get(0).get("outcome").asText()).isEqualTo("completed");
+    assertThat(history.get(0).get("command").asText()).isEqualTo("rebuild-index");
+    assertThat(history.get(0).get("actor").asText()).isEqualTo("oncall-7");
+    assertThat(history.get(0).get("job-execution-id").asLong()).isEqualTo(execution);
+  }
+
+  @Test
+  @Order(3)
+  void rebuildingToTheQuarantinedVersionIsRefusedWithExitFour() {
+    mixedIndex();
+    long builds = jdbc.queryForObject("SELECT count(*) FROM rollback.index_builds", Long.class);
+
+    Result refused = rebuild("--embedding", B, "--reason", "try bge again");
+
+    assertThat(refused.exitCode()).as(refused.stderr()).isEqualTo(4);
+    assertThat(refused.json().get("error").asText()).contains("'" + B + "' is quarantined", "--override-quarantine");
+    assertThat(jdbc.queryForObject("SELECT count(*) FROM rollback.index_builds", Long.class)).isEqualTo(builds);
+    assertThat(versionsServed()).containsExactly(A + "=" + DOCUMENTS);
+    JsonNode history = run("history", "--table", "app.docs", "--json").json().get("records");
+    assertThat(history.get(0).get("outcome").asText()).isEqualTo("rejected");
+  }
+
+  @Test
+  @Order(4)
+  void theSameRebuildAgainIsANoop() {
+    mixedIndex();
+    Result again = rebuild("--embedding", A, "--reason", "again");
+    assertThat(again.exitCode()).as(again.stderr()).isZero();
+    assertThat(again.json().get("status").asText()).isEqualTo("noop");
+  }
+
+  @Test
+  @Order(5)
+  void switchBackReturnsToThePreviousBuildInstantlyAndBackAgain() {
+    mixedIndex();
+    Result dry = run("rebuild-index", "--index", "docs", "--schema", "app", "--switch-back", "--dry-run", "--json");
+    assertThat(dry.exitCode()).as(dry.stderr()).isZero();
+    assertThat(dry.json().get("lift-quarantine").get(0).asText()).isEqualTo(B);
+
+    Result back = run("rebuild-index", "--index", "docs", "--schema", "app", "--switch-back", "--reason",
+        "the rollback made it worse", "--json");
+
+    assertThat(back.exitCode()).as(back.stderr()).isZero();
+    assertThat(back.json().get("status").asText()).isEqualTo("completed");
+    assertThat(versionsServed()).containsExactly(A + "=" + (DOCUMENTS - DOCUMENTS / 3), B + "=" + DOCUMENTS / 3);
+    assertThat(jdbc.queryForObject("SELECT status FROM rollback.embedding_versions WHERE name = ?", String.class, B))
+        .isNotEqualTo("quarantined");
+
+    Result forward = run("rebuild-index", "--index", "docs", "--schema", "app", "--switch-back", "--reason",
+        "no, it was right", "--json");
+    assertThat(forward.exitCode()).as(forward.stderr()).isZero();
+    assertThat(versionsServed()).containsExactly(A + "=" + DOCUMENTS);
+  }
+
+  @Test
+  @Order(6)
+  void aSecondIndexFromAPostgresQueryIsCreatedWithCreate() {
+    jdbc.execute("CREATE TABLE IF NOT EXISTS app.faq (faq_id bigint, question text)");
+    jdbc.execute("INSERT INTO app.faq SELECT g, 'How do I reset password number ' || g || '?' FROM generate_series(1, 60) g");
+
+    Result result = run("rebuild-index", "--index", "faq_index", "--schema", "app", "--create", "--embedding", A,
+        "--source-query", "SELECT faq_id, question FROM app.faq", "--id-column", "faq_id", "--text-column",
+        "question", "--ann", "ivfflat", "--reason", "new faq search", "--json");
+
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
+    assertThat(result.json().get("rows").asLong()).isEqualTo(60);
+    assertThat(result.json().get("rollback").asBoolean()).isFalse();
+    assertThat(jdbc.queryForObject("SELECT count(*) FROM app.faq_index WHERE source_snapshot IS NULL", Long.class))
+        .isEqualTo(60);
+    assertThat(jdbc.queryForObject("SELECT amname FROM pg_am a JOIN pg_class c ON c.relam = a.oid"
+        + " WHERE c.relname = ?", String.class, "faq_index__b" + result.json().get("build-id").asLong() + "_ann"))
+        .isEqualTo("ivfflat");
+  }
+}

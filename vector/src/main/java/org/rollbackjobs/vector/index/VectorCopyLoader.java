@@ -1,0 +1,94 @@
+package org.rollbackjobs.vector.index;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.HexFormat;
+import java.util.List;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyManager;
+import org.rollbackjobs.vector.source.Document;
+
+/**
+ * Appends rows to a build table with one binary {@code COPY ... FROM STDIN (FORMAT binary)} per batch, through
+ * pgjdbc's CopyManager on the caller's connection (so the rows commit with the caller's transaction; the job
+ * commits them together with the reader's position). Every row records the document id, its vector, the pinned
+ * embedding version, the source snapshot and the SHA-256 of the text it embeds.
+ */
+public final class VectorCopyLoader {
+  public static final String COLUMNS = "doc_id, embedding, embedding_version, source_snapshot, content_hash";
+  private static final int WRITE_BLOCK = 1 << 16;
+
+  private final IndexBuild build;
+  private final byte[] version;
+  private final String copySql;
+
+  public VectorCopyLoader(IndexBuild build) {
+    this.build = build;
+    this.version = build.embeddingVersion().getBytes(StandardCharsets.UTF_8);
+    this.copySql = "COPY " + build.tableSql() + " (" + COLUMNS + ") FROM STDIN (FORMAT binary)";
+  }
+
+  /** Loads one batch; returns the rows written. Does not commit. */
+  public long load(Connection connection, List<Document> documents, List<float[]> vectors) throws SQLException {
+    if (documents.size() != vectors.size()) {
+      throw new IllegalArgumentException(documents.size() + " documents but " + vectors.size() + " vectors");
+    }
+    if (documents.isEmpty()) {
+      return 0;
+    }
+    return copy(connection, copySql, encode(documents, vectors));
+  }
+
+  /** The binary COPY stream of a batch. */
+  public byte[] encode(List<Document> documents, List<float[]> vectors) {
+    MessageDigest sha256 = sha256();
+    HexFormat hex = HexFormat.of();
+    int dimension = build.dimension();
+    BinaryCopy rows = new BinaryCopy(documents.size() * (4 * dimension + 160));
+    for (int i = 0; i < documents.size(); i++) {
+      Document document = documents.get(i);
+      float[] vector = vectors.get(i);
+      if (vector.length != dimension) {
+        throw new IllegalStateException("document " + document.id() + " got a vector of " + vector.length
+            + " values; build " + build.id() + " holds " + dimension);
+      }
+      byte[] text = document.text() == null ? new byte[0] : document.text().getBytes(StandardCharsets.UTF_8);
+      byte[] contentHash = hex.formatHex(sha256.digest(text)).getBytes(StandardCharsets.US_ASCII);
+      rows.startRow(5)
+          .id(build.docIdType().normalize(document.id()), build.docIdType())
+          .vector(vector)
+          .text(version)
+          .int8(build.sourceSnapshot())
+          .text(contentHash);
+    }
+    return rows.finish();
+  }
+
+  /** Sends a complete binary COPY stream; returns the rows the server counted. */
+  public static long copy(Connection connection, String copySql, byte[] stream) throws SQLException {
+    CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
+    CopyIn in = copy.copyIn(copySql);
+    try {
+      for (int off = 0; off < stream.length; off += WRITE_BLOCK) {
+        in.writeToCopy(stream, off, Math.min(WRITE_BLOCK, stream.length - off));
+      }
+      return in.endCopy();
+    } finally {
+      if (in.isActive()) {
+        in.cancelCopy();
+      }
+    }
+  }
+
+  static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
