@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         SnapshotsCommand.class,
         RestoreCommand.class,
+        RecomputeFeaturesCommand.class,
         HistoryCommand.class,
         StatusCommand.class,
         RestartCommand.class,

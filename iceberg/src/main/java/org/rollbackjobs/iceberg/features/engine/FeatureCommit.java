@@ -57,7 +57,7 @@ public final class FeatureCommit {
         }
         FeatureTables.requireUnpartitioned(table);
         Transaction transaction = table.newTransaction();
-        FeatureTables.evolve(transaction, planned);
+        FeatureTables.evolveIfNeeded(table, transaction, planned);
         requireSchema(transaction.table().schema(), planned, table.name());
         List<DataFile> files = dataFiles(table.io(), dataFilePaths, MetricsConfig.forTable(table));
         Snapshot base = table.currentSnapshot();

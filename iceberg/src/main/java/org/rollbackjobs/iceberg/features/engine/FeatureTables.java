@@ -46,7 +46,7 @@ public final class FeatureTables {
     }
     Table table = catalog.loadTable(id);
     requireUnpartitioned(table);
-    Transaction transaction = table.newTransaction();
+    Transaction transaction = table.newTransaction(); // never committed: it only shows the schema to come
     List<String> changes = evolve(transaction, output);
     Snapshot current = table.currentSnapshot();
     return new Planned(true, current == null ? null : current.snapshotId(),
@@ -60,6 +60,15 @@ public final class FeatureTables {
           + " recompute-features replaces the whole content of unpartitioned feature tables: give another target"
           + " or drop this table");
     }
+  }
+
+  /**
+   * Stages in {@code transaction} the schema changes that make {@code table} have exactly {@code output}'s
+   * columns, if any are needed (a transaction takes no other operation while a schema update is pending).
+   */
+  static List<String> evolveIfNeeded(Table table, Transaction transaction, Schema output) {
+    List<String> changes = evolve(table.newTransaction(), output);
+    return changes.isEmpty() ? changes : evolve(transaction, output);
   }
 
   /** Stages the schema changes that make the transaction's table have exactly {@code output}'s columns. */
