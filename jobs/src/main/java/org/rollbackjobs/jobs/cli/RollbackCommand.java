@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
         SnapshotsCommand.class,
         RestoreCommand.class,
         RebuildIndexCommand.class,
+        RecomputeFeaturesCommand.class,
         HistoryCommand.class,
         StatusCommand.class,
         RestartCommand.class,

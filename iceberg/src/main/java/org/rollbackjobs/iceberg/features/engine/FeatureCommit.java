@@ -1,0 +1,168 @@
+package org.rollbackjobs.iceberg.features.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.iceberg.AppendFiles;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DataFiles;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.MetricsConfig;
+import org.apache.iceberg.OverwriteFiles;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotUpdate;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.Transaction;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.SupportsNamespaces;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.exceptions.ValidationException;
+import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.io.FileIO;
+import org.apache.iceberg.io.InputFile;
+import org.apache.iceberg.parquet.ParquetUtil;
+import org.apache.iceberg.util.SnapshotUtil;
+import org.rollbackjobs.iceberg.ConcurrentChangeException;
+import org.rollbackjobs.iceberg.catalog.TableName;
+import org.rollbackjobs.iceberg.features.FeatureLineage;
+import org.rollbackjobs.iceberg.features.RecomputePlan;
+
+/**
+ * The single commit of a recompute: one Iceberg transaction that creates the feature table or evolves its
+ * schema, and replaces its whole content with the new data files, with the lineage in the snapshot summary.
+ * Nothing of a recompute is visible before it, and running it again after a crash finds the earlier commit
+ * (by the run id in the summary) instead of committing twice.
+ */
+public final class FeatureCommit {
+  private FeatureCommit() {}
+
+  /** @param alreadyCommitted the commit had been made by an earlier attempt of the same run */
+  public record Outcome(long snapshotId, boolean alreadyCommitted, int dataFiles, long rows) {}
+
+  public static Outcome commit(Catalog catalog, FileIO io, RecomputePlan plan, List<String> dataFilePaths,
+      Map<String, String> summary) {
+    TableIdentifier id = TableName.parse(plan.targetTable());
+    Schema planned = plan.outputSchema();
+    try {
+      if (catalog.tableExists(id)) {
+        Table table = catalog.loadTable(id);
+        Snapshot earlier = findRun(table, plan.runId());
+        if (earlier != null) {
+          return new Outcome(earlier.snapshotId(), true, dataFilePaths.size(), rows(earlier));
+        }
+        FeatureTables.requireUnpartitioned(table);
+        Transaction transaction = table.newTransaction();
+        FeatureTables.evolveIfNeeded(table, transaction, planned);
+        requireSchema(transaction.table().schema(), planned, table.name());
+        List<DataFile> files = dataFiles(table.io(), dataFilePaths, MetricsConfig.forTable(table));
+        Snapshot base = table.currentSnapshot();
+        OverwriteFiles overwrite = transaction.newOverwrite().overwriteByRowFilter(Expressions.alwaysTrue());
+        files.forEach(overwrite::addFile);
+        if (base != null) {
+          // the content is replaced as of the state read here: a writer committing in between fails the commit
+          overwrite.validateFromSnapshot(base.snapshotId())
+              .conflictDetectionFilter(Expressions.alwaysTrue())
+              .validateNoConflictingData()
+              .validateNoConflictingDeletes();
+        }
+        lineage(overwrite, plan, summary);
+        overwrite.commit();
+        transaction.commitTransaction();
+        table.refresh();
+        return new Outcome(table.currentSnapshot().snapshotId(), false, files.size(), sum(files));
+      }
+      createNamespace(catalog, id.namespace());
+      Transaction create = catalog.buildTable(id, planned)
+          .withLocation(plan.targetLocation())
+          .withProperties(plan.targetProperties())
+          .createTransaction();
+      requireSchema(create.table().schema(), planned, id.toString());
+      List<DataFile> files = dataFiles(io, dataFilePaths, MetricsConfig.fromProperties(plan.targetProperties()));
+      AppendFiles append = create.newAppend();
+      files.forEach(append::appendFile);
+      lineage(append, plan, summary);
+      append.commit();
+      create.commitTransaction();
+      Table table = catalog.loadTable(id);
+      return new Outcome(table.currentSnapshot().snapshotId(), false, files.size(), sum(files));
+    } catch (CommitFailedException | ValidationException | AlreadyExistsException e) {
+      throw new ConcurrentChangeException("feature table " + plan.targetTable() + " changed while the recompute"
+          + " was committing; nothing was committed. Cause: " + e.getMessage(), e);
+    }
+  }
+
+  /** The snapshot of {@code table}'s main history committed by recompute run {@code runId}, if any. */
+  public static Snapshot findRun(Table table, String runId) {
+    if (table.currentSnapshot() == null) {
+      return null;
+    }
+    for (Snapshot snapshot : SnapshotUtil.currentAncestors(table)) {
+      if (runId.equals(snapshot.summary().get(FeatureLineage.RUN_ID))) {
+        return snapshot;
+      }
+    }
+    return null;
+  }
+
+  /** A data file's metadata from its Parquet footer: the commit needs only the paths the workers wrote. */
+  static List<DataFile> dataFiles(FileIO io, List<String> paths, MetricsConfig metrics) {
+    List<DataFile> files = new ArrayList<>(paths.size());
+    for (String path : paths) {
+      InputFile input = io.newInputFile(path);
+      files.add(DataFiles.builder(PartitionSpec.unpartitioned())
+          .withInputFile(input)
+          .withFormat(FileFormat.PARQUET)
+          .withMetrics(ParquetUtil.fileMetrics(input, metrics))
+          .build());
+    }
+    return files;
+  }
+
+  private static void lineage(SnapshotUpdate<?> update, RecomputePlan plan, Map<String, String> summary) {
+    summary.forEach((key, value) -> {
+      if (value != null) {
+        update.set(key, value);
+      }
+    });
+    update.set(FeatureLineage.OPERATION, FeatureLineage.OPERATION_RECOMPUTE);
+    update.set(FeatureLineage.SOURCE_TABLE, plan.sourceTable());
+    update.set(FeatureLineage.SOURCE_SNAPSHOT, Long.toString(plan.sourceSnapshotId()));
+    update.set(FeatureLineage.PIPELINE, plan.pipeline());
+    update.set(FeatureLineage.PIPELINE_VERSION, plan.pipelineVersion());
+    update.set(FeatureLineage.PIPELINE_HASH, plan.pipelineHash());
+    update.set(FeatureLineage.RUN_ID, plan.runId());
+  }
+
+  private static void requireSchema(Schema actual, Schema planned, String table) {
+    if (!actual.asStruct().equals(planned.asStruct())) {
+      throw new ConcurrentChangeException("the schema of feature table " + table + " changed while the recompute"
+          + " ran (planned " + planned.asStruct() + ", now " + actual.asStruct() + "); its data files were written"
+          + " for the planned schema, so nothing was committed: run recompute-features again", null);
+    }
+  }
+
+  private static void createNamespace(Catalog catalog, Namespace namespace) {
+    if (catalog instanceof SupportsNamespaces namespaces && !namespace.isEmpty()
+        && !namespaces.namespaceExists(namespace)) {
+      try {
+        namespaces.createNamespace(namespace);
+      } catch (AlreadyExistsException createdMeanwhile) {
+        // fine: it exists
+      }
+    }
+  }
+
+  private static long rows(Snapshot snapshot) {
+    String added = snapshot.summary().get("added-records");
+    return added == null ? 0 : Long.parseLong(added);
+  }
+
+  private static long sum(List<DataFile> files) {
+    return files.stream().mapToLong(DataFile::recordCount).sum();
+  }
+}

@@ -1,0 +1,160 @@
+package org.rollbackjobs.iceberg.features.engine;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.StructLike;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.Types;
+import org.rollbackjobs.iceberg.features.FeaturePipeline;
+import org.rollbackjobs.iceberg.features.ProgressListener;
+import org.rollbackjobs.iceberg.features.RecomputePlan;
+import org.rollbackjobs.iceberg.features.RowTransform;
+import org.rollbackjobs.iceberg.features.aggregate.Aggregate;
+
+/**
+ * The map side of a recompute, for one partition of the source's file scan tasks: streams the rows through the
+ * pipeline's transform, then either writes output rows (row-wise pipeline) or folds them into partial
+ * aggregates spilled as sorted runs per reduce bucket (per-key pipeline). Memory is bounded by the reader's
+ * row group, the aggregation budget and one Parquet row group per open output file.
+ */
+public final class MapTask {
+  private static final int PROGRESS_EVERY = 16_384;
+
+  private MapTask() {}
+
+  /**
+   * @param runDirectory where the spill runs are (per-key pipelines)
+   * @param spills how many spill rounds wrote runs (each wrote at most one run per bucket)
+   * @param dataFiles the data files written (row-wise pipelines)
+   */
+  public record Result(long rowsRead, long rowsKept, String runDirectory, int spills, List<String> dataFiles) {}
+
+  public static Result run(Table source, FeaturePipeline pipeline, RecomputePlan plan, List<FileScanTask> tasks,
+      Path runDirectory, long memoryBudget, OutputFiles output, String filePrefix, ProgressListener progress) {
+    Schema projection = plan.projection();
+    UnaryOperator<StructLike> widen = widening(projection, pipeline.inputColumns());
+    RowTransform transform = pipeline.newTransform(plan.context());
+    Object[] row = new Object[pipeline.outputSchema().columns().size()];
+    PartialAggregator aggregator = null;
+    FeatureWriter writer = null;
+    if (pipeline.isKeyed()) {
+      try {
+        Files.createDirectories(runDirectory);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create the spill folder " + runDirectory, e);
+      }
+      aggregator = new PartialAggregator(aggregatesOf(pipeline), pipeline.keyColumns().size(), plan.buckets(),
+          memoryBudget, runDirectory);
+    } else {
+      writer = output.writer(filePrefix);
+    }
+    long read = 0;
+    long kept = 0;
+    long unreported = 0;
+    try {
+      for (FileScanTask task : tasks) {
+        try (CloseableIterable<Record> records = SourceReader.open(source, task, projection)) {
+          for (Record record : records) {
+            read++;
+            if (++unreported == PROGRESS_EVERY) {
+              progress.rowsRead(unreported);
+              unreported = 0;
+            }
+            Arrays.fill(row, null);
+            if (transform.apply(widen.apply(record), row)) {
+              kept++;
+              if (aggregator != null) {
+                aggregator.add(row);
+              } else {
+                writer.write(row);
+              }
+            }
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot read " + task.file().location(), e);
+        }
+      }
+      progress.rowsRead(unreported);
+      if (aggregator != null) {
+        aggregator.finish();
+        return new Result(read, kept, runDirectory.toString(), aggregator.spills(), List.of());
+      }
+      return new Result(read, kept, null, 0, writer.finish());
+    } finally {
+      if (writer != null) {
+        writer.close();
+      }
+    }
+  }
+
+  /** The runs one map partition wrote for {@code bucket}, in spill order. */
+  public static List<Path> runsOf(Path runDirectory, int spills, int bucket) {
+    List<Path> runs = new ArrayList<>();
+    for (int spill = 0; spill < spills; spill++) {
+      Path run = runDirectory.resolve(String.format("spill-%05d-bucket-%05d.run", spill, bucket));
+      if (Files.exists(run)) {
+        runs.add(run);
+      }
+    }
+    return runs;
+  }
+
+  @SuppressWarnings("unchecked")
+  static List<Aggregate<Object>> aggregatesOf(FeaturePipeline pipeline) {
+    List<Aggregate<Object>> aggregates = new ArrayList<>();
+    pipeline.aggregates().forEach(a -> aggregates.add((Aggregate<Object>) a));
+    return aggregates;
+  }
+
+  /** An int source column read for a long input, or a float for a double, is widened as the pipeline expects. */
+  private static UnaryOperator<StructLike> widening(Schema projection, List<Types.NestedField> inputs) {
+    boolean[] toLong = new boolean[inputs.size()];
+    boolean[] toDouble = new boolean[inputs.size()];
+    boolean any = false;
+    for (int i = 0; i < inputs.size(); i++) {
+      Type read = projection.columns().get(i).type();
+      Type wanted = inputs.get(i).type();
+      toLong[i] = read.typeId() == Type.TypeID.INTEGER && wanted.typeId() == Type.TypeID.LONG;
+      toDouble[i] = read.typeId() == Type.TypeID.FLOAT && wanted.typeId() == Type.TypeID.DOUBLE;
+      any |= toLong[i] || toDouble[i];
+    }
+    if (!any) {
+      return UnaryOperator.identity();
+    }
+    return struct -> new StructLike() {
+      @Override
+      public int size() {
+        return struct.size();
+      }
+
+      @Override
+      public <T> T get(int pos, Class<T> javaClass) {
+        Object value = struct.get(pos, Object.class);
+        if (value != null && pos < toLong.length) {
+          if (toLong[pos]) {
+            value = ((Integer) value).longValue();
+          } else if (toDouble[pos]) {
+            value = ((Float) value).doubleValue();
+          }
+        }
+        return javaClass.cast(value);
+      }
+
+      @Override
+      public <T> void set(int pos, T value) {
+        throw new UnsupportedOperationException("source rows are read-only");
+      }
+    };
+  }
+}

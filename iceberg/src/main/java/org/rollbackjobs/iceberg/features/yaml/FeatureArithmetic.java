@@ -1,0 +1,91 @@
+package org.rollbackjobs.iceberg.features.yaml;
+
+import java.math.MathContext;
+import org.apache.commons.jexl3.JexlArithmetic;
+import org.apache.commons.jexl3.JexlOperator;
+
+/**
+ * JEXL arithmetic with SQL-like nulls, because source rows have missing values: arithmetic with a null operand
+ * gives null, and ordering comparisons with a null operand are false ({@code ==} and {@code !=} compare nulls
+ * as JEXL does). Everything else is JEXL's strict arithmetic.
+ */
+public class FeatureArithmetic extends JexlArithmetic {
+  public FeatureArithmetic() {
+    super(true);
+  }
+
+  /** JEXL derives per-evaluation arithmetic through this constructor (see {@link JexlArithmetic#options}). */
+  public FeatureArithmetic(boolean strict, MathContext context, int scale) {
+    super(strict, context, scale);
+  }
+
+  /** Null operands of arithmetic reach the methods below (JEXL would refuse them first for a strict operator). */
+  @Override
+  public boolean isStrict(JexlOperator operator) {
+    switch (operator) {
+      case ADD:
+      case SUBTRACT:
+      case MULTIPLY:
+      case DIVIDE:
+      case MOD:
+      case NEGATE:
+      case LT:
+      case LTE:
+      case GT:
+      case GTE:
+        return false;
+      default:
+        return super.isStrict(operator);
+    }
+  }
+
+  @Override
+  public Object add(Object left, Object right) {
+    return left == null || right == null ? null : super.add(left, right);
+  }
+
+  @Override
+  public Object subtract(Object left, Object right) {
+    return left == null || right == null ? null : super.subtract(left, right);
+  }
+
+  @Override
+  public Object multiply(Object left, Object right) {
+    return left == null || right == null ? null : super.multiply(left, right);
+  }
+
+  @Override
+  public Object divide(Object left, Object right) {
+    return left == null || right == null ? null : super.divide(left, right);
+  }
+
+  @Override
+  public Object mod(Object left, Object right) {
+    return left == null || right == null ? null : super.mod(left, right);
+  }
+
+  @Override
+  public Object negate(Object value) {
+    return value == null ? null : super.negate(value);
+  }
+
+  @Override
+  public boolean lessThan(Object left, Object right) {
+    return left != null && right != null && super.lessThan(left, right);
+  }
+
+  @Override
+  public boolean lessThanOrEqual(Object left, Object right) {
+    return left != null && right != null && super.lessThanOrEqual(left, right);
+  }
+
+  @Override
+  public boolean greaterThan(Object left, Object right) {
+    return left != null && right != null && super.greaterThan(left, right);
+  }
+
+  @Override
+  public boolean greaterThanOrEqual(Object left, Object right) {
+    return left != null && right != null && super.greaterThanOrEqual(left, right);
+  }
+}

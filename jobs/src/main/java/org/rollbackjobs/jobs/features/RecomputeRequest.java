@@ -1,0 +1,68 @@
+package org.rollbackjobs.jobs.features;
+
+import java.nio.file.Path;
+import java.util.UUID;
+import org.springframework.batch.core.JobParameters;
+import org.springframework.batch.core.JobParametersBuilder;
+
+/**
+ * A recompute as the job receives it. It travels as job parameters, with the source snapshot resolved and the
+ * pipeline's definition hash pinned at launch, so that a restart computes exactly the same thing.
+ *
+ * @param sourceSnapshotId null: the source's current snapshot (resolved before the job is launched)
+ * @param pipelinesDir folder of YAML definitions, or null
+ */
+public record RecomputeRequest(String pipeline, String version, String source, Long sourceSnapshotId, String target,
+    Path pipelinesDir, String reason, String actor, String runId) {
+
+  static final String PIPELINE = "pipeline";
+  static final String VERSION = "pipeline-version";
+  static final String PIPELINE_HASH = "pipeline-hash";
+  static final String SOURCE = "source";
+  static final String SOURCE_SNAPSHOT = "source-snapshot";
+  static final String TARGET = "target";
+  static final String PIPELINES_DIR = "pipelines-dir";
+  static final String REASON = "reason";
+  static final String ACTOR = "actor";
+  static final String RUN_ID = "run.id";
+
+  public static RecomputeRequest of(String pipeline, String version, String source, Long sourceSnapshotId,
+      String target, Path pipelinesDir, String reason, String actor) {
+    return new RecomputeRequest(pipeline, version, source, sourceSnapshotId, target,
+        pipelinesDir == null ? null : pipelinesDir.toAbsolutePath().normalize(), reason, actor,
+        UUID.randomUUID().toString());
+  }
+
+  public RecomputeRequest withSourceSnapshot(long snapshotId) {
+    return new RecomputeRequest(pipeline, version, source, snapshotId, target, pipelinesDir, reason, actor, runId);
+  }
+
+  JobParameters toJobParameters(String pipelineHash) {
+    JobParametersBuilder params = new JobParametersBuilder()
+        .addString(PIPELINE, pipeline)
+        .addString(VERSION, version)
+        .addString(PIPELINE_HASH, pipelineHash)
+        .addString(SOURCE, source)
+        .addLong(SOURCE_SNAPSHOT, sourceSnapshotId)
+        .addString(TARGET, target)
+        .addString(REASON, reason, false)
+        .addString(ACTOR, actor, false)
+        // every request is a new job instance; a restart reuses the failed execution's parameters
+        .addString(RUN_ID, runId);
+    if (pipelinesDir != null) {
+      params.addString(PIPELINES_DIR, pipelinesDir.toString(), false);
+    }
+    return params.toJobParameters();
+  }
+
+  static RecomputeRequest fromJobParameters(JobParameters params) {
+    String dir = params.getString(PIPELINES_DIR);
+    return new RecomputeRequest(params.getString(PIPELINE), params.getString(VERSION), params.getString(SOURCE),
+        params.getLong(SOURCE_SNAPSHOT), params.getString(TARGET), dir == null ? null : Path.of(dir),
+        params.getString(REASON), params.getString(ACTOR), params.getString(RUN_ID));
+  }
+
+  static String pipelineHash(JobParameters params) {
+    return params.getString(PIPELINE_HASH);
+  }
+}
