@@ -13,6 +13,12 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.rollbackjobs.jobs.CliHarness;
+import org.rollbackjobs.jobs.launch.JobRunner;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.JobExecution;
+import org.springframework.batch.core.JobParameters;
+import org.springframework.batch.core.JobParametersBuilder;
+import org.springframework.batch.core.repository.JobRepository;
 import org.rollbackjobs.vector.embedding.BuiltInModel;
 import org.rollbackjobs.vector.embedding.Embedder;
 import org.rollbackjobs.vector.source.Document;
@@ -35,6 +41,7 @@ class RebuildIndexCommandTest extends CliHarness {
 
   @Autowired DataSource dataSource;
   @Autowired JdbcTemplate jdbc;
+  @Autowired JobRepository jobRepository;
 
   static boolean created;
   static Table table;
@@ -189,6 +196,32 @@ class RebuildIndexCommandTest extends CliHarness {
 
   @Test
   @Order(6)
+  void aRebuildOfAnIndexThatAnotherLiveProcessIsRebuildingIsRefused() throws Exception {
+    mixedIndex();
+    // what a rebuild running in another process looks like in the job repository
+    JobParameters running = new JobParametersBuilder()
+        .addString(RebuildIndexRequest.INDEX, "app.docs")
+        .addString(RebuildIndexRequest.RUN_ID, "other-process")
+        .addString(JobRunner.PROCESS_PID, Long.toString(ProcessHandle.current().pid()), false)
+        .addString(JobRunner.PROCESS_HOST, java.net.InetAddress.getLocalHost().getHostName(), false)
+        .toJobParameters();
+    JobExecution other = jobRepository.createJobExecution(RebuildIndexJobConfiguration.JOB_NAME, running);
+    other.setStartTime(java.time.LocalDateTime.now());
+    other.setStatus(BatchStatus.STARTED);
+    jobRepository.update(other);
+    try {
+      Result refused = rebuild("--embedding", A, "--force", "--reason", "second rebuild at once");
+      assertThat(refused.exitCode()).as(refused.stderr()).isEqualTo(4);
+      assertThat(refused.json().get("error").asText()).contains("is being rebuilt by job execution " + other.getId());
+    } finally {
+      other.setStatus(BatchStatus.FAILED);
+      other.setEndTime(java.time.LocalDateTime.now());
+      jobRepository.update(other);
+    }
+  }
+
+  @Test
+  @Order(7)
   void aSecondIndexFromAPostgresQueryIsCreatedWithCreate() {
     jdbc.execute("CREATE TABLE IF NOT EXISTS app.faq (faq_id bigint, question text)");
     jdbc.execute("INSERT INTO app.faq SELECT g, 'How do I reset password number ' || g || '?' FROM generate_series(1, 60) g");

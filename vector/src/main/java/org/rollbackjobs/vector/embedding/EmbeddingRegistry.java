@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import org.rollbackjobs.iceberg.BadInputException;
 
@@ -99,9 +98,5 @@ public final class EmbeddingRegistry {
 
   private static java.time.Instant instant(Timestamp t) {
     return t == null ? null : t.toInstant();
-  }
-
-  static boolean same(Object a, Object b) {
-    return Objects.equals(a, b);
   }
 }

@@ -106,11 +106,11 @@ public final class BuildRegistry {
     }
   }
 
-  /** Previous builds whose cool-down ended (of every index when {@code index} is null). */
+  /** Previous and failed builds whose cool-down ended (of every index when {@code index} is null). */
   public static List<IndexBuild> pastCoolDown(Connection c, IndexName index) throws SQLException {
     String where = index == null ? "" : " AND index_schema = ? AND index_name = ?";
     try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM rollback.index_builds"
-        + " WHERE status = 'previous' AND keep_until <= now()" + where + " ORDER BY id")) {
+        + " WHERE status IN ('previous', 'failed') AND keep_until <= now()" + where + " ORDER BY id")) {
       if (index != null) {
         s.setString(1, index.schema());
         s.setString(2, index.name());
@@ -136,13 +136,19 @@ public final class BuildRegistry {
     }
   }
 
-  public static void setValidation(Connection c, long id, boolean passed, Map<String, Object> report)
-      throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(
-        "UPDATE rollback.index_builds SET status = ?, validation = ?::jsonb WHERE id = ?")) {
+  /**
+   * Records a validation report: the build becomes {@code validated}, or {@code failed}; a failed build is kept for
+   * inspection until {@code keepFailed} from now, then retired like a previous build.
+   */
+  public static void setValidation(Connection c, long id, boolean passed, Map<String, Object> report,
+      Duration keepFailed) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("UPDATE rollback.index_builds SET status = ?, validation = ?::jsonb,"
+        + " keep_until = CASE WHEN ? THEN NULL ELSE now() + make_interval(secs => ?) END WHERE id = ?")) {
       s.setString(1, passed ? IndexBuild.VALIDATED : IndexBuild.FAILED);
       s.setString(2, json(report));
-      s.setLong(3, id);
+      s.setBoolean(3, passed);
+      s.setDouble(4, keepFailed.toMillis() / 1000.0);
+      s.setLong(5, id);
       s.executeUpdate();
     }
   }

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Drops previous builds whose cool-down has ended. Each build is dropped in its own transaction together with its
+ * Drops previous builds whose cool-down has ended (and builds that failed validation, kept as long for inspection). Each build is dropped in its own transaction together with its
  * registry row's change; the serving build is never touched (its status is not {@code previous}, and PostgreSQL
  * refuses to drop a table the serving view reads).
  */
@@ -22,7 +22,7 @@ public final class BuildRetirer {
       for (IndexBuild build : BuildRegistry.pastCoolDown(c, index)) {
         ServingSwitch.lockIndex(c, build.index());
         IndexBuild fresh = BuildRegistry.find(c, build.id()).orElseThrow();
-        if (!IndexBuild.PREVIOUS.equals(fresh.status())) {
+        if (!IndexBuild.PREVIOUS.equals(fresh.status()) && !IndexBuild.FAILED.equals(fresh.status())) {
           c.rollback(); // switched back to meanwhile
           continue;
         }

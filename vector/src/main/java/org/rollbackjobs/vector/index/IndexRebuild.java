@@ -207,7 +207,7 @@ public final class IndexRebuild {
         throw new BadInputException("the source " + source.describe() + " holds no documents; an index of nothing"
             + " would answer every query with nothing");
       }
-      Set<String> replaced = replacedVersions(c, serving);
+      Set<String> replaced = new LinkedHashSet<>(serving.versions().keySet());
       Set<String> from = new LinkedHashSet<>(replaced);
       from.remove(version.name());
       boolean rollback = ServingSwitch.isRollback(c, index, placeholder(), replaced, from, Set.of(version.name()));
@@ -250,10 +250,6 @@ public final class IndexRebuild {
       throw new BadInputException("doc_id type mismatch: index " + index + " has " + serving.docIdType().sql()
           + " ids and the source's id column gives " + source.idType().sql() + " ids");
     }
-  }
-
-  private Set<String> replacedVersions(Connection c, ServingState serving) {
-    return new LinkedHashSet<>(serving.versions().keySet());
   }
 
   private boolean equivalentBuildServes(Connection c, ServingState serving) throws SQLException {
@@ -389,7 +385,7 @@ public final class IndexRebuild {
     try (Connection c = dataSource.getConnection()) {
       ValidationReport report = BuildValidator.validate(c, build, source, version, ann, probe);
       c.setAutoCommit(true);
-      BuildRegistry.setValidation(c, build.id(), report.passed(), report.toMap());
+      BuildRegistry.setValidation(c, build.id(), report.passed(), report.toMap(), coolDown);
       return report;
     } catch (SQLException e) {
       throw new IllegalStateException("validating build " + build.id() + " failed: " + e.getMessage(), e);

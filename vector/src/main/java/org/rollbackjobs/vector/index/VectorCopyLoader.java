@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.HexFormat;
 import java.util.List;
 import org.postgresql.PGConnection;
@@ -32,7 +33,12 @@ public final class VectorCopyLoader {
     this.copySql = "COPY " + build.tableSql() + " (" + COLUMNS + ") FROM STDIN (FORMAT binary)";
   }
 
-  /** Loads one batch; returns the rows written. Does not commit. */
+  /**
+   * Loads one batch; returns the rows written. Does not commit. The caller's transaction commits asynchronously
+   * ({@code synchronous_commit = off} for it alone): a chunk is committed together with whatever records how far
+   * the load got, so a server crash can only lose a tail of chunks and their position together, and the load
+   * resumes before them; the next synchronous commit (the end of the step) makes all of them durable.
+   */
   public long load(Connection connection, List<Document> documents, List<float[]> vectors) throws SQLException {
     if (documents.size() != vectors.size()) {
       throw new IllegalArgumentException(documents.size() + " documents but " + vectors.size() + " vectors");
@@ -40,7 +46,13 @@ public final class VectorCopyLoader {
     if (documents.isEmpty()) {
       return 0;
     }
-    return copy(connection, copySql, encode(documents, vectors));
+    byte[] stream = encode(documents, vectors);
+    if (!connection.getAutoCommit()) {
+      try (Statement s = connection.createStatement()) {
+        s.execute("SET LOCAL synchronous_commit = off");
+      }
+    }
+    return copy(connection, copySql, stream);
   }
 
   /** The binary COPY stream of a batch. */

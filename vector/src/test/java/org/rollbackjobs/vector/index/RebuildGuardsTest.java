@@ -119,6 +119,14 @@ class RebuildGuardsTest {
         .containsExactly(Long.toString(serving));
     assertThat(VectorDb.column("SELECT status FROM rollback.index_builds WHERE index_schema = '" + schema
         + "' ORDER BY id")).containsExactly(IndexBuild.SERVING, IndexBuild.FAILED);
+
+    // kept for inspection during the cool-down, then retired like a previous build
+    IndexName name = IndexName.of(schema, "docs");
+    assertThat(IndexRebuild.of(db).index(name).retire()).isEmpty();
+    VectorDb.execute("UPDATE rollback.index_builds SET keep_until = now() - interval '1 second' WHERE index_schema = '"
+        + schema + "' AND status = 'failed'");
+    assertThat(IndexRebuild.of(db).index(name).retire()).extracting(IndexBuild::status).containsExactly(IndexBuild.FAILED);
+    assertThat(VectorDb.count("SELECT count(*) FROM pg_tables WHERE schemaname = '" + schema + "'")).isEqualTo(1);
   }
 
   @Test
