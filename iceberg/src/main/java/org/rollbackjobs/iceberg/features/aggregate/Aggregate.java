@@ -38,4 +38,12 @@ public interface Aggregate<S> {
   void write(S state, DataOutput out) throws IOException;
 
   S read(DataInput in) throws IOException;
+
+  /**
+   * Whether states keep values fed to them (distinct values, a string minimum). The engine then feeds one
+   * shared instance per equal value, so that a million states holding "grocery" hold one string.
+   */
+  default boolean retainsValues() {
+    return false;
+  }
 }

@@ -40,11 +40,23 @@ public final class Aggregates {
   }
 
   public static Aggregate<?> min(Type inputType) {
-    return new Extreme(inputType, false);
+    return isNumeric(inputType) ? new NumericExtreme(inputType, false) : new Extreme(inputType, false);
   }
 
   public static Aggregate<?> max(Type inputType) {
-    return new Extreme(inputType, true);
+    return isNumeric(inputType) ? new NumericExtreme(inputType, true) : new Extreme(inputType, true);
+  }
+
+  private static boolean isNumeric(Type type) {
+    switch (type.typeId()) {
+      case INTEGER:
+      case LONG:
+      case FLOAT:
+      case DOUBLE:
+        return true;
+      default:
+        return false;
+    }
   }
 
   public static Aggregate<?> distinctCount(Type inputType) {

@@ -3,18 +3,57 @@ package org.rollbackjobs.iceberg.features.aggregate;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
 import org.rollbackjobs.iceberg.features.value.ValueCodec;
 
-/** Exact number of distinct values (the partial state is the set of values seen); 0 when none. */
+/**
+ * Exact number of distinct values; the partial state is the set of values seen. Most keys see few distinct
+ * values (categories of a customer), so small sets are an array searched linearly, and only large ones a hash set.
+ */
 final class DistinctCount implements Aggregate<DistinctCount.State> {
-  private static final int ENTRY_BYTES = 48;
+  private static final int SMALL = 16;
 
   static final class State {
-    final Set<Object> values = new HashSet<>(4);
+    Object[] small = new Object[4];
+    int size;
+    Set<Object> large;
+
+    /** Adds a value; returns the bytes the state grew by. */
+    long add(Object value) {
+      if (large != null) {
+        return large.add(value) ? 48 + ValueCodec.estimatedBytes(value) : 0;
+      }
+      for (int i = 0; i < size; i++) {
+        if (small[i].equals(value)) {
+          return 0;
+        }
+      }
+      if (size == SMALL) {
+        large = new HashSet<>(Arrays.asList(small));
+        small = null;
+        large.add(value);
+        return SMALL * 48L + 48 + ValueCodec.estimatedBytes(value);
+      }
+      long grown = ValueCodec.estimatedBytes(value);
+      if (size == small.length) {
+        small = Arrays.copyOf(small, small.length * 2);
+        grown += small.length * 4L;
+      }
+      small[size++] = value;
+      return grown + 4;
+    }
+
+    int size() {
+      return large != null ? large.size() : size;
+    }
+
+    Iterable<Object> values() {
+      return large != null ? large : Arrays.asList(small).subList(0, size);
+    }
   }
 
   private final Type type;
@@ -29,6 +68,11 @@ final class DistinctCount implements Aggregate<DistinctCount.State> {
   }
 
   @Override
+  public boolean retainsValues() {
+    return true;
+  }
+
+  @Override
   public Type resultType() {
     return Types.LongType.get();
   }
@@ -40,32 +84,32 @@ final class DistinctCount implements Aggregate<DistinctCount.State> {
 
   @Override
   public int stateBytes() {
-    return 96;
+    return 56;
   }
 
   @Override
   public long add(State state, Object value) {
-    return state.values.add(value) ? ENTRY_BYTES + ValueCodec.estimatedBytes(value) : 0;
+    return state.add(value);
   }
 
   @Override
   public long merge(State into, State other) {
     long grown = 0;
-    for (Object value : other.values) {
-      grown += add(into, value);
+    for (Object value : other.values()) {
+      grown += into.add(value);
     }
     return grown;
   }
 
   @Override
   public Object result(State state) {
-    return (long) state.values.size();
+    return (long) state.size();
   }
 
   @Override
   public void write(State state, DataOutput out) throws IOException {
-    out.writeInt(state.values.size());
-    for (Object value : state.values) {
+    out.writeInt(state.size());
+    for (Object value : state.values()) {
       ValueCodec.write(out, value);
     }
   }
@@ -75,7 +119,7 @@ final class DistinctCount implements Aggregate<DistinctCount.State> {
     State state = new State();
     int n = in.readInt();
     for (int i = 0; i < n; i++) {
-      state.values.add(ValueCodec.read(in));
+      state.add(ValueCodec.read(in));
     }
     return state;
   }

@@ -27,6 +27,11 @@ final class Extreme implements Aggregate<Extreme.State> {
   }
 
   @Override
+  public boolean retainsValues() {
+    return true;
+  }
+
+  @Override
   public Type resultType() {
     return type;
   }

@@ -21,6 +21,7 @@ import org.rollbackjobs.iceberg.features.value.ValueCodec;
 final class PartialAggregator {
   /** HashMap node, table slot and state array of one key. */
   private static final int ENTRY_BYTES = 96;
+  private static final int CANONICAL_VALUES = 65_536;
 
   private final List<Aggregate<Object>> aggregates;
   private final int keyCount;
@@ -31,6 +32,8 @@ final class PartialAggregator {
   private final int stateBytes;
   private final Map<Object, Object[]> states = new HashMap<>(1 << 12);
   private final List<List<Path>> runsByBucket = new ArrayList<>();
+  private final boolean[] retains;
+  private final Map<Object, Object> canonical = new HashMap<>();
   private long bytes;
   private int spills;
 
@@ -42,6 +45,10 @@ final class PartialAggregator {
     this.directory = directory;
     this.order = Keys.order(keyCount);
     this.stateBytes = aggregates.stream().mapToInt(Aggregate::stateBytes).sum();
+    this.retains = new boolean[aggregates.size()];
+    for (int i = 0; i < retains.length; i++) {
+      retains[i] = aggregates.get(i).retainsValues();
+    }
     for (int b = 0; b < buckets; b++) {
       runsByBucket.add(new ArrayList<>());
     }
@@ -62,7 +69,8 @@ final class PartialAggregator {
     for (int i = 0; i < partial.length; i++) {
       Object value = row[keyCount + i];
       if (value != null && value != RowTransform.SKIP) {
-        bytes += aggregates.get(i).add(partial[i], Keys.normalise(value));
+        value = Keys.normalise(value);
+        bytes += aggregates.get(i).add(partial[i], retains[i] ? canonical(value) : value);
       }
     }
     if (bytes > budget) {
@@ -111,7 +119,21 @@ final class PartialAggregator {
     }
     spills++;
     states.clear();
+    canonical.clear();
     bytes = 0;
+  }
+
+  /** One instance per equal retained value, for the first {@link #CANONICAL_VALUES} different values. */
+  private Object canonical(Object value) {
+    Object shared = canonical.get(value);
+    if (shared != null) {
+      return shared;
+    }
+    if (canonical.size() < CANONICAL_VALUES) {
+      canonical.put(value, value);
+      bytes += ENTRY_BYTES + ValueCodec.estimatedBytes(value);
+    }
+    return value;
   }
 
   private int keyBytes(Object key) {

@@ -31,9 +31,13 @@ public final class SourceSplits {
     return tasks;
   }
 
-  /** How many partitions to cut {@code splits} tasks into: a few per thread, for balance and short restarts. */
+  /**
+   * How many partitions to cut {@code splits} tasks into: two per thread. More would make restarts redo less but
+   * aggregate worse: every partition emits a partial state for each key it sees, so few large partitions
+   * combine many rows per key before anything is spilled or merged.
+   */
   public static int partitions(int splits, int threads) {
-    return Math.max(1, Math.min(splits, threads * 4));
+    return Math.max(1, Math.min(splits, threads * 2));
   }
 
   /**

@@ -25,14 +25,16 @@ final class Expression {
   private final Map<String, Integer> bindings;
   private final int directPosition;
   private final JexlExpression jexl;
+  private final ExpressionCompiler.Node compiled;
 
   private Expression(String source, String where, Map<String, Integer> bindings, int directPosition,
-      JexlExpression jexl) {
+      JexlExpression jexl, ExpressionCompiler.Node compiled) {
     this.source = source;
     this.where = where;
     this.bindings = bindings;
     this.directPosition = directPosition;
     this.jexl = jexl;
+    this.compiled = compiled;
   }
 
   /**
@@ -46,7 +48,7 @@ final class Expression {
     String text = source.trim();
     Map<String, Integer> bindings = Map.copyOf(names);
     if (NAME.matcher(text).matches() && names.containsKey(text)) {
-      return new Expression(text, where, bindings, names.get(text), null);
+      return new Expression(text, where, bindings, names.get(text), null, null);
     }
     JexlScript script;
     try {
@@ -65,7 +67,18 @@ final class Expression {
           + ", which " + (unknown.size() == 1 ? "is" : "are") + " not an input or a column defined before it;"
           + " known: " + String.join(", ", new TreeSet<>(names.keySet())));
     }
-    return new Expression(text, where, bindings, -1, Expressions.JEXL.createExpression(text));
+    return new Expression(text, where, bindings, -1, Expressions.JEXL.createExpression(text),
+        ExpressionCompiler.compile(text, bindings, Expressions.FEATURES));
+  }
+
+  /** Whether rows are evaluated by compiled closures rather than the JEXL interpreter. */
+  boolean isCompiled() {
+    return compiled != null;
+  }
+
+  /** Evaluates with the JEXL interpreter, whatever {@link #isCompiled()} says (for tests). */
+  Object interpret(Object[] values) {
+    return jexl == null ? values[directPosition] : bind(values).interpretHere();
   }
 
   /** The slot read when the expression is a bare name, else -1. */
@@ -97,6 +110,18 @@ final class Expression {
       if (directPosition >= 0) {
         return values[directPosition];
       }
+      if (compiled != null) {
+        try {
+          return compiled.eval(values);
+        } catch (RuntimeException e) {
+          throw new IllegalStateException(where + ": expression '" + source + "' failed on " + describe()
+              + ": " + e, e);
+        }
+      }
+      return interpretHere();
+    }
+
+    private Object interpretHere() {
       try {
         return jexl.evaluate(this);
       } catch (JexlException e) {

@@ -13,16 +13,18 @@ import org.apache.commons.jexl3.introspection.JexlPermissions;
  * {@link Math} ({@code math:min(amount, 10000.0)}, {@code math:abs(x)}, {@code math:log(x)}, ...).
  */
 public final class Expressions {
+  static final JexlFeatures FEATURES = new JexlFeatures()
+      .script(false)
+      .loops(false)
+      .sideEffect(false)
+      .sideEffectGlobal(false)
+      .newInstance(false)
+      .lambda(false)
+      .pragma(false)
+      .annotation(false);
+
   static final JexlEngine JEXL = new JexlBuilder()
-      .features(new JexlFeatures()
-          .script(false)
-          .loops(false)
-          .sideEffect(false)
-          .sideEffectGlobal(false)
-          .newInstance(false)
-          .lambda(false)
-          .pragma(false)
-          .annotation(false))
+      .features(FEATURES)
       .permissions(JexlPermissions.RESTRICTED)
       .namespaces(Map.of("math", Math.class))
       .arithmetic(new FeatureArithmetic())

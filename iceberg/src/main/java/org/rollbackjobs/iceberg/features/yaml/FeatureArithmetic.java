@@ -29,6 +29,7 @@ public class FeatureArithmetic extends JexlArithmetic {
       case DIVIDE:
       case MOD:
       case NEGATE:
+      case NOT:
       case LT:
       case LTE:
       case GT:
@@ -37,6 +38,12 @@ public class FeatureArithmetic extends JexlArithmetic {
       default:
         return super.isStrict(operator);
     }
+  }
+
+  /** A null condition is false (SQL's unknown), rather than an error. */
+  @Override
+  public boolean toBoolean(Object value) {
+    return value != null && super.toBoolean(value);
   }
 
   @Override
@@ -62,6 +69,11 @@ public class FeatureArithmetic extends JexlArithmetic {
   @Override
   public Object mod(Object left, Object right) {
     return left == null || right == null ? null : super.mod(left, right);
+  }
+
+  @Override
+  public Object not(Object value) {
+    return value == null ? Boolean.TRUE : super.not(value);
   }
 
   @Override

@@ -1,0 +1,383 @@
+package org.rollbackjobs.iceberg.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.iceberg.AppendFiles;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.data.parquet.GenericParquetReaders;
+import org.apache.iceberg.data.parquet.GenericParquetWriter;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.io.DataWriter;
+import org.apache.iceberg.parquet.Parquet;
+import org.rollbackjobs.iceberg.catalog.CatalogLoader;
+import org.rollbackjobs.iceberg.catalog.TableName;
+import org.rollbackjobs.iceberg.features.PipelineCatalog;
+import org.rollbackjobs.iceberg.features.TxnSource;
+import org.rollbackjobs.testing.TestPostgres;
+
+/**
+ * The recompute-features job against the physical limit, side by side in one run. Not a test (surefire
+ * excludes {@code *Benchmark}); build the JAR, then run it with
+ *
+ * <pre>
+ * mvn -q -B -pl jobs -am package -DskipTests
+ * mvn -q -B -pl iceberg test-compile exec:java -Dexec.classpathScope=test \
+ *     -Dexec.mainClass=org.rollbackjobs.iceberg.bench.RecomputeBenchmark -Dexec.args="--rows 5000000"
+ * </pre>
+ *
+ * <p>It generates a transactions table ({@code --rows}, {@code --customers}, {@code --files} Parquet files) in a
+ * JDBC catalog on the test PostgreSQL, then measures: (1) a plain scan of the pipeline's input columns with
+ * Iceberg's generic Parquet reader, one thread per core over the file scan tasks, every value touched (the
+ * physical limit of any job reading those rows); (2) the job JAR run as a child JVM with a fixed
+ * {@code -Xmx} ({@code --xmx}, default 512m): its own duration (plan, map, reduce, commit; JVM start excluded)
+ * and its peak heap from the GC log. The job's result is checked against an independent streaming
+ * computation. Options: {@code --version} (customer_txn_features version, default 2), {@code --repeats},
+ * {@code --jar}, {@code --java-options} (more options for the job JVM), {@code --keep-warehouse}.
+ */
+public final class RecomputeBenchmark {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern GC = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
+
+  private RecomputeBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    Map<String, String> options = parse(args);
+    long rows = Long.parseLong(options.getOrDefault("rows", "5000000"));
+    int customers = Integer.parseInt(options.getOrDefault("customers", "100000"));
+    int files = Integer.parseInt(options.getOrDefault("files", "20"));
+    String version = options.getOrDefault("version", "2");
+    String xmx = options.getOrDefault("xmx", "512m");
+    int repeats = Integer.parseInt(options.getOrDefault("repeats", "2"));
+    int threads = Runtime.getRuntime().availableProcessors();
+    Path jar = options.containsKey("jar") ? Path.of(options.get("jar")) : findJar();
+
+    Path warehouse = Files.createTempDirectory("recompute-benchmark-");
+    TestPostgres db = TestPostgres.get();
+    String catalogName = "recompute_bench";
+    Catalog catalog = CatalogLoader.load(catalogName, db.jdbcCatalogProperties(warehouse));
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      long start = System.nanoTime();
+      Table source = generate(catalog, rows, customers, files, pool);
+      log("generated %,d rows over %,d customers in %d Parquet files (%,d MB) in %.1f s", rows, customers, files,
+          source.currentSnapshot().summary().containsKey("total-files-size")
+              ? Long.parseLong(source.currentSnapshot().summary().get("total-files-size")) >> 20 : -1,
+          (System.nanoTime() - start) / 1e9);
+
+      Schema inputs = new Schema(PipelineCatalog.fromClasspath().get("customer_txn_features", version).inputColumns().stream()
+          .map(c -> source.schema().findField(c.name())).toList());
+      List<Double> scans = new ArrayList<>();
+      for (int i = 0; i < repeats + 1; i++) {
+        double seconds = plainScan(source, inputs, pool, rows);
+        scans.add(seconds);
+        log("plain scan %d of %s: %.2f s, %,.0f rows/s", i + 1, columns(inputs), seconds, rows / seconds);
+      }
+
+      List<JobRun> runs = new ArrayList<>();
+      for (int i = 0; i < repeats; i++) {
+        JobRun run = job(jar, xmx, options.getOrDefault("java-options", ""), db, warehouse, catalogName, version,
+            "bench.features_" + i);
+        runs.add(run);
+        log("job run %d: %.2f s (JVM %.2f s), %,.0f rows/s, heap before GC max %d MB, after GC max %d MB, %d GCs,"
+                + " %s spills", i + 1, run.jobSeconds, run.wallSeconds, rows / run.jobSeconds, run.peakBeforeGc,
+            run.peakAfterGc, run.gcs, run.result.path("spills").asText());
+      }
+      String check = check(catalog, source, version, "bench.features_0");
+      log("result check: %s", check);
+
+      double bestScan = scans.stream().min(Double::compare).orElseThrow();
+      JobRun bestJob = runs.stream().min(Comparator.comparingDouble(r -> r.jobSeconds)).orElseThrow();
+      System.out.println();
+      System.out.printf(Locale.ROOT, "Recompute benchmark: customer_txn_features version %s, %,d rows, %,d customers,"
+              + " %d files, %d cores, job JVM -Xmx%s%n", version, rows, customers, files, threads, xmx);
+      System.out.printf(Locale.ROOT, "| measure | time | rows/s |%n| --- | ---: | ---: |%n");
+      System.out.printf(Locale.ROOT, "| plain scan of %s (Iceberg generic Parquet reader, %d threads), best of %d | %.2f s | %,.0f |%n",
+          columns(inputs), threads, scans.size(), bestScan, rows / bestScan);
+      System.out.printf(Locale.ROOT, "| recompute-features job (plan, map, reduce, commit), best of %d | %.2f s | %,.0f |%n",
+          runs.size(), bestJob.jobSeconds, rows / bestJob.jobSeconds);
+      System.out.printf(Locale.ROOT, "| same, including JVM and Spring start | %.2f s | %,.0f |%n", bestJob.wallSeconds,
+          rows / bestJob.wallSeconds);
+      System.out.printf(Locale.ROOT, "job / plain scan throughput: %.2f%n", bestScan / bestJob.jobSeconds);
+      System.out.printf(Locale.ROOT, "job heap with -Xmx%s: at most %d MB used before a GC, %d MB live after a GC"
+          + " (GC log; %d collections); exit code 0%n", xmx, runs.stream().mapToLong(r -> r.peakBeforeGc).max().orElse(0),
+          runs.stream().mapToLong(r -> r.peakAfterGc).max().orElse(0), bestJob.gcs);
+      System.out.printf(Locale.ROOT, "result: %s%n", check);
+    } finally {
+      pool.shutdownNow();
+      if (!options.containsKey("keep-warehouse")) {
+        deleteRecursively(warehouse);
+      }
+    }
+  }
+
+  /** Writes the table's files in parallel, rows generated on the fly (nothing held in memory). */
+  private static Table generate(Catalog catalog, long rows, int customers, int files, ExecutorService pool) throws Exception {
+    Table table = TxnSource.create(catalog, "bench.txn");
+    Schema schema = table.schema();
+    List<Future<DataFile>> written = new ArrayList<>();
+    for (int f = 0; f < files; f++) {
+      long count = rows / files + (f < rows % files ? 1 : 0);
+      long seed = 1000 + f;
+      written.add(pool.submit(() -> {
+        String path = table.locationProvider().newDataLocation(UUID.randomUUID() + ".parquet");
+        DataWriter<Record> writer = Parquet.writeData(table.io().newOutputFile(path))
+            .schema(schema)
+            .createWriterFunc(type -> GenericParquetWriter.create(schema, type))
+            .withSpec(table.spec())
+            .overwrite()
+            .build();
+        Random random = new Random(seed);
+        GenericRecord r = GenericRecord.create(schema);
+        String[] categories = {"grocery", "travel", "fuel", "dining", "electronics", "rent", "health", "fashion",
+            "books", "games", "garden", "music"};
+        try (writer) {
+          for (long i = 0; i < count; i++) {
+            r.set(0, "c" + random.nextInt(customers));
+            double roll = random.nextDouble();
+            r.set(1, roll < 0.02 ? null : roll < 0.07 ? 10_000.0 + random.nextInt(90_000)
+                : Math.round(random.nextDouble() * 50_000) / 100.0);
+            r.set(2, random.nextDouble() < 0.03 ? null : categories[random.nextInt(categories.length)]);
+            r.set(3, TxnSource.START.plusSeconds(random.nextInt(90 * 24 * 3600)));
+            writer.write(r);
+          }
+        }
+        return writer.toDataFile();
+      }));
+    }
+    AppendFiles append = table.newAppend();
+    for (Future<DataFile> file : written) {
+      append.appendFile(file.get());
+    }
+    append.commit();
+    table.refresh();
+    return table;
+  }
+
+  /** Every file scan task read on the pool, every value of the projected columns touched. */
+  private static double plainScan(Table table, Schema projection, ExecutorService pool, long expected) throws Exception {
+    List<FileScanTask> tasks = new ArrayList<>();
+    try (CloseableIterable<FileScanTask> planned = table.newScan().project(projection).planFiles()) {
+      planned.forEach(tasks::add);
+    }
+    long start = System.nanoTime();
+    List<Future<long[]>> results = new ArrayList<>();
+    for (FileScanTask task : tasks) {
+      results.add(pool.submit(() -> {
+        long count = 0;
+        long hash = 0;
+        try (CloseableIterable<Record> records = Parquet.read(table.io().newInputFile(task.file().location()))
+            .project(projection)
+            .createReaderFunc(fileSchema -> GenericParquetReaders.buildReader(projection, fileSchema))
+            .split(task.start(), task.length())
+            .reuseContainers()
+            .build()) {
+          for (Record record : records) {
+            count++;
+            for (int i = 0; i < record.size(); i++) {
+              Object value = record.get(i);
+              hash += value == null ? 0 : value.hashCode();
+            }
+          }
+        }
+        return new long[] {count, hash};
+      }));
+    }
+    long count = 0;
+    long hash = 0;
+    for (Future<long[]> result : results) {
+      count += result.get()[0];
+      hash += result.get()[1];
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    if (count != expected || hash == 42) { // the hash keeps the JIT from skipping the values
+      throw new IllegalStateException("plain scan read " + count + " rows, expected " + expected);
+    }
+    return seconds;
+  }
+
+  private record JobRun(double jobSeconds, double wallSeconds, long peakBeforeGc, long peakAfterGc, int gcs,
+      JsonNode result) {}
+
+  private static JobRun job(Path jar, String xmx, String javaOptions, TestPostgres db, Path warehouse,
+      String catalogName, String version, String target) throws Exception {
+    Path gcLog = Files.createTempFile("recompute-gc", ".log");
+    Path out = Files.createTempFile("recompute-out", ".txt");
+    Path err = Files.createTempFile("recompute-err", ".txt");
+    List<String> command = new ArrayList<>(List.of("java", "-Xmx" + xmx, "-Xlog:gc:file=" + gcLog));
+    for (String option : javaOptions.split(" ")) {
+      if (!option.isBlank()) {
+        command.add(option);
+      }
+    }
+    command.addAll(List.of("-jar", jar.toString(), "recompute-features", "--pipeline", "customer_txn_features",
+        "--version", version, "--source", "bench.txn", "--target", target, "--reason", "benchmark", "--json"));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+    Map<String, String> env = builder.environment();
+    env.put("SPRING_DATASOURCE_URL", db.jdbcUrl());
+    env.put("SPRING_DATASOURCE_USERNAME", db.user());
+    env.put("SPRING_DATASOURCE_PASSWORD", db.password());
+    env.put("ROLLBACK_ICEBERG_CATALOG_TYPE", "jdbc");
+    env.put("ROLLBACK_ICEBERG_CATALOG_URI", db.jdbcUrl());
+    env.put("ROLLBACK_ICEBERG_CATALOG_JDBC_USER", db.user());
+    env.put("ROLLBACK_ICEBERG_CATALOG_JDBC_PASSWORD", db.password());
+    env.put("ROLLBACK_ICEBERG_CATALOG_WAREHOUSE", warehouse.toString());
+    env.put("ROLLBACK_ICEBERG_CATALOGNAME", catalogName);
+    long start = System.nanoTime();
+    Process process = builder.start();
+    if (!process.waitFor(30, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+      throw new IllegalStateException("the job did not finish in 30 minutes");
+    }
+    double wall = (System.nanoTime() - start) / 1e9;
+    List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
+    if (process.exitValue() != 0 || lines.isEmpty()) {
+      throw new IllegalStateException("the job failed with exit " + process.exitValue() + ":\n" + Files.readString(err));
+    }
+    JsonNode result = JSON.readTree(lines.get(lines.size() - 1));
+    if (Boolean.getBoolean("bench.show-job-log")) {
+      System.err.println(Files.readString(err));
+    }
+    long before = 0;
+    long after = 0;
+    int gcs = 0;
+    for (String line : Files.readAllLines(gcLog, StandardCharsets.UTF_8)) {
+      Matcher m = GC.matcher(line);
+      if (m.find()) {
+        gcs++;
+        before = Math.max(before, Long.parseLong(m.group(1)));
+        after = Math.max(after, Long.parseLong(m.group(2)));
+      }
+    }
+    Files.deleteIfExists(gcLog);
+    return new JobRun(result.get("duration-ms").asLong() / 1000.0, wall, before, after, gcs, result);
+  }
+
+  /** Streams the source once and computes the version's features per customer, independently of the engine. */
+  private static String check(Catalog catalog, Table source, String version, String target) throws IOException {
+    Map<String, double[]> expected = new HashMap<>(); // count, sum, n, capped sum, max
+    Map<String, Set<String>> categories = new HashMap<>();
+    try (CloseableIterable<Record> records = org.apache.iceberg.data.IcebergGenerics.read(source).build()) {
+      for (Record r : records) {
+        String customer = (String) r.getField("customer_id");
+        double[] f = expected.computeIfAbsent(customer, k -> new double[] {0, 0, 0, 0, Double.NEGATIVE_INFINITY});
+        f[0]++;
+        Double amount = (Double) r.getField("amount");
+        if (amount != null) {
+          f[1] += amount;
+          f[2]++;
+          f[3] += Math.min(amount, 10_000.0);
+          f[4] = Math.max(f[4], amount);
+        }
+        String category = (String) r.getField("category");
+        Set<String> seen = categories.computeIfAbsent(customer, k -> new HashSet<>());
+        if (category != null) {
+          seen.add(category);
+        }
+      }
+    }
+    Table features = catalog.loadTable(TableName.parse(target));
+    long compared = 0;
+    try (CloseableIterable<Record> records = org.apache.iceberg.data.IcebergGenerics.read(features).build()) {
+      for (Record r : records) {
+        double[] f = expected.get((String) r.getField("customer_id"));
+        boolean v2 = version.equals("2");
+        double mean = v2 ? f[3] / f[2] : f[1] / f[2];
+        boolean same = f != null && (Long) r.getField("txn_count") == (long) f[0]
+            && close((Double) r.getField("amount_sum"), f[1]) && close((Double) r.getField("amount_mean"), mean)
+            && (!v2 || (close((Double) r.getField("amount_max"), f[4])
+                && (Long) r.getField("category_count") == categories.get((String) r.getField("customer_id")).size()));
+        if (!same) {
+          throw new IllegalStateException("feature row " + r + " differs from the independent computation");
+        }
+        compared++;
+      }
+    }
+    if (compared != expected.size()) {
+      throw new IllegalStateException("the feature table has " + compared + " rows, expected " + expected.size());
+    }
+    return String.format(Locale.ROOT, "%,d feature rows equal to an independent computation (doubles to 1e-9 relative)",
+        compared);
+  }
+
+  private static boolean close(Double actual, double expected) {
+    return actual != null && Math.abs(actual - expected) <= Math.abs(expected) * 1e-9 + 1e-9;
+  }
+
+  private static String columns(Schema schema) {
+    return String.join(", ", schema.columns().stream().map(c -> c.name()).toList());
+  }
+
+  private static Path findJar() {
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      Path jar = dir.resolve("jobs").resolve("target").resolve("rollback-jobs.jar");
+      if (Files.isRegularFile(jar)) {
+        return jar;
+      }
+    }
+    throw new IllegalStateException("jobs/target/rollback-jobs.jar not found: build it first (mvn -pl jobs -am package"
+        + " -DskipTests) or give --jar");
+  }
+
+  private static Map<String, String> parse(String[] args) {
+    Map<String, String> options = new HashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      if (!args[i].startsWith("--")) {
+        throw new IllegalArgumentException("unexpected argument '" + args[i] + "'; options are --name value");
+      }
+      String name = args[i].substring(2);
+      if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+        options.put(name, args[++i]);
+      } else {
+        options.put(name, "true");
+      }
+    }
+    return options;
+  }
+
+  private static void log(String format, Object... args) {
+    System.err.printf(Locale.ROOT, "[bench] " + format + "%n", args);
+  }
+
+  private static void deleteRecursively(Path root) {
+    try (Stream<Path> paths = Files.walk(root)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException e) {
+          // best effort
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
