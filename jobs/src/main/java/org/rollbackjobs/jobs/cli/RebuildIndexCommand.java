@@ -135,7 +135,7 @@ class RebuildIndexCommand implements Callable<Integer> {
   String coolDown;
 
   @Option(names = "--chunk-size", paramLabel = "N",
-      description = "Documents per load chunk (embedded together, one COPY, one commit; default 500).")
+      description = "Documents per load chunk (embedded together, one COPY, one commit; default 1000).")
   Integer chunkSize;
 
   @Autowired RebuildIndexService service;

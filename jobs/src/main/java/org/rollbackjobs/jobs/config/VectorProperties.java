@@ -11,7 +11,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *
  * @param coolDown how long a replaced build is kept for a switch-back (default 24h)
  * @param chunkSize documents per chunk of the load step: embedded together, copied with one binary COPY and
- *     committed with the reader's position (default 500)
+ *     committed with the reader's position (default 1000)
  * @param maintenanceWorkMem memory for building the ANN index (default 1GB)
  * @param parallelWorkers {@code max_parallel_maintenance_workers} for the build; negative: one per core beyond the
  *     first
@@ -37,7 +37,7 @@ public record VectorProperties(
 
   public VectorProperties {
     coolDown = coolDown == null ? Duration.ofHours(24) : coolDown;
-    chunkSize = chunkSize == null ? 500 : chunkSize;
+    chunkSize = chunkSize == null ? 1000 : chunkSize;
     recallFloor = recallFloor == null ? 0.9 : recallFloor;
     recallSample = recallSample == null ? 50 : recallSample;
     recallK = recallK == null ? 10 : recallK;

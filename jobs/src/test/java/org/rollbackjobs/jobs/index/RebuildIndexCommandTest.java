@@ -12,6 +12,12 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.types.Types;
+import org.rollbackjobs.iceberg.data.GenericDataFiles;
 import org.rollbackjobs.jobs.CliHarness;
 import org.rollbackjobs.jobs.launch.JobRunner;
 import org.springframework.batch.core.BatchStatus;
@@ -238,5 +244,40 @@ class RebuildIndexCommandTest extends CliHarness {
     assertThat(jdbc.queryForObject("SELECT amname FROM pg_am a JOIN pg_class c ON c.relam = a.oid"
         + " WHERE c.relname = ?", String.class, "faq_index__b" + result.json().get("build-id").asLong() + "_ann"))
         .isEqualTo("ivfflat");
+  }
+
+  @Test
+  @Order(8)
+  void anIndexCanBeRebuiltFromStoredEmbeddingsWithoutRunningAModel() {
+    mixedIndex();
+    Schema schema = new Schema(
+        Types.NestedField.required(1, "doc_id", Types.LongType.get()),
+        Types.NestedField.required(2, "embedding_version", Types.StringType.get()),
+        Types.NestedField.required(3, "embedding", Types.ListType.ofRequired(4, Types.FloatType.get())));
+    Table stored = catalog.createTable(TableIdentifier.of("kb", "cli_vectors"), schema);
+    // the vectors the serving A build holds, exported as an application would keep them
+    List<Record> rows = new ArrayList<>();
+    jdbc.query("SELECT doc_id, embedding::text FROM app.docs", rs -> {
+      GenericRecord r = GenericRecord.create(schema);
+      r.setField("doc_id", rs.getLong(1));
+      r.setField("embedding_version", A);
+      List<Float> values = new ArrayList<>();
+      for (String v : rs.getString(2).replaceAll("[\\[\\]]", "").split(",")) {
+        values.add(Float.parseFloat(v));
+      }
+      r.setField("embedding", values);
+      rows.add(r);
+    });
+    stored.newAppend().appendFile(GenericDataFiles.write(stored, rows)).commit();
+
+    Result result = run("rebuild-index", "--index", "docs_stored", "--schema", "app", "--create", "--embedding", A,
+        "--source-table", "kb.cli_articles", "--stored-embeddings", "kb.cli_vectors", "--reason", "from stored",
+        "--json");
+
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
+    assertThat(result.json().get("vectors").asText()).startsWith("stored rollback.kb.cli_vectors@");
+    assertThat(result.json().get("rows").asLong()).isEqualTo(DOCUMENTS);
+    assertThat(jdbc.queryForObject("SELECT count(*) FROM app.docs_stored s JOIN app.docs d USING (doc_id)"
+        + " WHERE s.embedding = d.embedding AND s.content_hash = d.content_hash", Long.class)).isEqualTo(DOCUMENTS);
   }
 }

@@ -34,9 +34,8 @@ public final class BinaryCopy {
   public BinaryCopy vector(float[] values) {
     ensure(8 + 4 * values.length);
     buffer.putInt(4 + 4 * values.length).putShort((short) values.length).putShort((short) 0);
-    for (float v : values) {
-      buffer.putFloat(v);
-    }
+    buffer.asFloatBuffer().put(values); // bulk, big-endian like the buffer
+    buffer.position(buffer.position() + 4 * values.length);
     return this;
   }
 
@@ -60,6 +59,29 @@ public final class BinaryCopy {
     ensure(4);
     buffer.putInt(-1);
     return this;
+  }
+
+  /** Where encoded bytes go while rows are still being added (pgjdbc's CopyIn). */
+  public interface Sink {
+    void write(byte[] bytes, int offset, int length) throws java.sql.SQLException;
+  }
+
+  /** Bytes encoded so far and not yet flushed. */
+  public int size() {
+    return buffer.position();
+  }
+
+  /** Hands the bytes encoded so far to {@code sink} and reuses the buffer. */
+  public void flushTo(Sink sink) throws java.sql.SQLException {
+    sink.write(buffer.array(), 0, buffer.position());
+    buffer.clear();
+  }
+
+  /** Writes the trailer and flushes the rest. */
+  public void endTo(Sink sink) throws java.sql.SQLException {
+    ensure(2);
+    buffer.putShort((short) -1);
+    flushTo(sink);
   }
 
   /** The whole COPY stream: header, rows, trailer. */

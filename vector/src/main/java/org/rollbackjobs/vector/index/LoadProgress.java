@@ -27,6 +27,9 @@ public final class LoadProgress {
 
   /** Records {@code rows} more; returns a progress line when one is due, else null. */
   public synchronized String advance(long rows) {
+    if (rows <= 0) {
+      return null; // an empty last chunk: the end was reported with the chunk before
+    }
     done += rows;
     long now = System.nanoTime();
     if (done < total && now - lastReport < interval.toNanos()) {

@@ -46,21 +46,42 @@ public final class VectorCopyLoader {
     if (documents.isEmpty()) {
       return 0;
     }
-    byte[] stream = encode(documents, vectors);
     if (!connection.getAutoCommit()) {
       try (Statement s = connection.createStatement()) {
         s.execute("SET LOCAL synchronous_commit = off");
       }
     }
-    return copy(connection, copySql, stream);
+    // rows are encoded into a small buffer and sent as it fills: the server parses while the next rows are encoded
+    CopyIn in = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql);
+    try {
+      BinaryCopy rows = new BinaryCopy(WRITE_BLOCK + 4 * build.dimension() + 1024);
+      encode(documents, vectors, rows, in::writeToCopy);
+      rows.endTo(in::writeToCopy);
+      return in.endCopy();
+    } finally {
+      if (in.isActive()) {
+        in.cancelCopy();
+      }
+    }
   }
 
-  /** The binary COPY stream of a batch. */
+  /** The binary COPY stream of a batch, all at once (for comparisons and tests). */
   public byte[] encode(List<Document> documents, List<float[]> vectors) {
+    BinaryCopy rows = new BinaryCopy(documents.size() * (4 * build.dimension() + 160));
+    try {
+      encode(documents, vectors, rows, null);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e); // no sink: nothing is written anywhere
+    }
+    return rows.finish();
+  }
+
+  /** Encodes the rows into {@code rows}, flushing to {@code sink} (when not null) whenever a block is full. */
+  private void encode(List<Document> documents, List<float[]> vectors, BinaryCopy rows, BinaryCopy.Sink sink)
+      throws SQLException {
     MessageDigest sha256 = sha256();
     HexFormat hex = HexFormat.of();
     int dimension = build.dimension();
-    BinaryCopy rows = new BinaryCopy(documents.size() * (4 * dimension + 160));
     for (int i = 0; i < documents.size(); i++) {
       Document document = documents.get(i);
       float[] vector = vectors.get(i);
@@ -76,8 +97,10 @@ public final class VectorCopyLoader {
           .text(version)
           .int8(build.sourceSnapshot())
           .text(contentHash);
+      if (sink != null && rows.size() >= WRITE_BLOCK) {
+        rows.flushTo(sink);
+      }
     }
-    return rows.finish();
   }
 
   /** Sends a complete binary COPY stream; returns the rows the server counted. */

@@ -60,7 +60,7 @@ import org.rollbackjobs.vector.testing.VectorDb;
  * </ol>
  *
  * Options: {@code --docs}, {@code --chunk}, {@code --repeats}, {@code --model} (a built-in version name),
- * {@code --index-repeats}.
+ * {@code --index-repeats}, {@code --load-only} (part 1 alone, on random unit vectors: no model, no index).
  */
 public final class IndexRebuildBenchmark {
   private IndexRebuildBenchmark() {}
@@ -70,9 +70,10 @@ public final class IndexRebuildBenchmark {
     System.setProperty("org.slf4j.simpleLogger.log.org.apache.hadoop", "error");
     Map<String, String> options = parse(args);
     int docs = Integer.parseInt(options.getOrDefault("docs", "100000"));
-    int chunk = Integer.parseInt(options.getOrDefault("chunk", "500"));
+    int chunk = Integer.parseInt(options.getOrDefault("chunk", "1000"));
     int repeats = Integer.parseInt(options.getOrDefault("repeats", "3"));
     int indexRepeats = Integer.parseInt(options.getOrDefault("index-repeats", "1"));
+    boolean loadOnly = options.containsKey("load-only");
     BuiltInModel model = BuiltInModel.byVersionName(options.getOrDefault("model", "all-minilm-l6-v2-q"))
         .orElseThrow(() -> new IllegalArgumentException("unknown --model"));
 
@@ -87,20 +88,31 @@ public final class IndexRebuildBenchmark {
 
       // (3) end to end
       Embedder embedder = model.embedder(VectorDb.executor());
-      embedder.embed(List.of("warm up the model")); // load the ONNX model outside the timings
-      log("end to end: rebuilding %s.docs from %,d documents with %s ...", schema, docs, model.versionName());
-      RebuildResult e2e = IndexRebuild.of(db).index(IndexName.of(schema, "docs")).version(embedder.version())
-          .vectors(VectorSource.embedding(embedder)).source(IcebergDocumentSource.of(table, null, "id", "text"))
-          .batchSize(chunk).createIfMissing(true).reason("benchmark").actor("benchmark")
-          .progress(line -> log("  %s", line)).commit();
-      if (!e2e.validation().passed()) {
-        throw new IllegalStateException("the benchmark build failed validation: " + e2e.validation().failures());
+      RebuildResult e2e = null;
+      IndexBuild template;
+      if (loadOnly) {
+        template = freshTable(db, schema, "template", null);
+      } else {
+        embedder.embed(List.of("warm up the model")); // load the ONNX model outside the timings
+        log("end to end: rebuilding %s.docs from %,d documents with %s ...", schema, docs, model.versionName());
+        e2e = IndexRebuild.of(db).index(IndexName.of(schema, "docs")).version(embedder.version())
+            .vectors(VectorSource.embedding(embedder)).source(IcebergDocumentSource.of(table, null, "id", "text"))
+            .batchSize(chunk).createIfMissing(true).reason("benchmark").actor("benchmark")
+            .progress(line -> log("  %s", line)).commit();
+        if (!e2e.validation().passed()) {
+          throw new IllegalStateException("the benchmark build failed validation: " + e2e.validation().failures());
+        }
+        template = e2e.build();
       }
 
       // (1) load, on the vectors of that build
       List<Document> documents = new ArrayList<>(docs);
       List<float[]> vectors = new ArrayList<>(docs);
-      readBack(db, e2e.build(), documents, vectors);
+      if (loadOnly) {
+        randomUnitVectors(docs, documents, vectors);
+      } else {
+        readBack(db, template, documents, vectors);
+      }
       Map<String, List<Long>> loads = new HashMap<>();
       List<String> methods = List.of("copy", "chunked", "loader", "insert");
       VectorDb.execute("CREATE TABLE " + schema + ".load_position (step int PRIMARY KEY, read_count bigint,"
@@ -108,7 +120,7 @@ public final class IndexRebuildBenchmark {
       for (int r = 0; r < repeats; r++) {
         for (int m = 0; m < methods.size(); m++) {
           String method = methods.get((m + r) % methods.size());
-          IndexBuild target = freshTable(db, schema, method + "_" + r, e2e.build());
+          IndexBuild target = freshTable(db, schema, method + "_" + r, template);
           long nanos = switch (method) {
             case "copy" -> plainCopy(db, target, documents, vectors);
             case "chunked" -> chunkedCopy(db, target, documents, vectors, chunk);
@@ -125,7 +137,7 @@ public final class IndexRebuildBenchmark {
       // (2) HNSW build, tuned against the server's settings, on the end-to-end build's table
       AnnSpec tuned = AnnSpec.defaults();
       Map<String, List<Long>> builds = new HashMap<>();
-      for (int r = 0; r < indexRepeats; r++) {
+      for (int r = 0; r < (loadOnly ? 0 : indexRepeats); r++) {
         for (String variant : r % 2 == 0 ? List.of("server", "tuned") : List.of("tuned", "server")) {
           IndexBuild copyOfBuild = freshTable(db, schema, "hnsw_" + variant + "_" + r, e2e.build());
           VectorDb.execute("INSERT INTO " + copyOfBuild.tableSql() + " SELECT * FROM " + e2e.build().tableSql(),
@@ -139,7 +151,7 @@ public final class IndexRebuildBenchmark {
           VectorDb.execute("DROP TABLE " + copyOfBuild.tableSql());
         }
       }
-      report(db, docs, chunk, repeats, model, e2e, loads, builds, tuned);
+      report(db, docs, chunk, repeats, model, e2e, loads, builds, tuned, template.dimension());
     } finally {
       deleteRecursively(warehouse);
     }
@@ -165,12 +177,31 @@ public final class IndexRebuildBenchmark {
     }
   }
 
+  /** Random unit vectors (for --load-only, when no model runs). */
+  private static void randomUnitVectors(int docs, List<Document> documents, List<float[]> vectors) {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+    for (long id = 1; id <= docs; id++) {
+      float[] v = new float[384];
+      double norm = 0;
+      for (int d = 0; d < v.length; d++) {
+        v[d] = (float) random.nextGaussian();
+        norm += v[d] * v[d];
+      }
+      for (int d = 0; d < v.length; d++) {
+        v[d] /= (float) Math.sqrt(norm);
+      }
+      documents.add(new Document(id, Documents.text(id, 99)));
+      vectors.add(v);
+    }
+  }
+
   /** A registered, empty table shaped like a build (the loader needs a build to write to). */
   private static IndexBuild freshTable(DataSource db, String schema, String name, IndexBuild like)
       throws SQLException {
     try (Connection c = db.getConnection()) {
       IndexBuild build = BuildRegistry.insertBuild(c, IndexName.of(schema, name), IndexBuild.KIND_BUILD,
-          like.embeddingVersion(), like.dimension(), DocIdType.BIGINT, like.source(), like.sourceSnapshot(),
+          like == null ? "random-unit-vectors" : like.embeddingVersion(), like == null ? 384 : like.dimension(),
+          DocIdType.BIGINT, like == null ? "random" : like.source(), like == null ? 1L : like.sourceSnapshot(),
           Map.of("shape", "benchmark"), null, "benchmark", "benchmark", IndexBuild.BUILDING);
       org.rollbackjobs.vector.index.BuildTable.create(c, build);
       return build;
@@ -276,14 +307,15 @@ public final class IndexRebuildBenchmark {
   }
 
   private static void report(DataSource db, int docs, int chunk, int repeats, BuiltInModel model, RebuildResult e2e,
-      Map<String, List<Long>> loads, Map<String, List<Long>> builds, AnnSpec tuned) throws SQLException {
+      Map<String, List<Long>> loads, Map<String, List<Long>> builds, AnnSpec tuned, int dimension)
+      throws SQLException {
     String server = VectorDb.column("SELECT version()").get(0).replaceAll(" on .*", "");
     String vector = VectorDb.column("SELECT extversion FROM pg_extension WHERE extname = 'vector'").get(0);
     String serverMem = VectorDb.column("SELECT current_setting('maintenance_work_mem') || ', '"
         + " || current_setting('max_parallel_maintenance_workers') || ' workers'").get(0);
     System.out.println();
     System.out.printf(Locale.ROOT, "Index rebuild benchmark: %,d documents, %s (%d dims), chunk %d, %d cores, %s,"
-        + " pgvector %s, Java %s%n", docs, model.versionName(), e2e.build().dimension(), chunk,
+        + " pgvector %s, Java %s%n", docs, e2e == null ? "random unit vectors" : model.versionName(), dimension, chunk,
         Runtime.getRuntime().availableProcessors(), server, vector, System.getProperty("java.version"));
     System.out.println();
     System.out.println("(1) load of the same pre-computed vectors, median of " + repeats);
@@ -300,6 +332,9 @@ public final class IndexRebuildBenchmark {
         default -> "batched `INSERT` (500 a batch, one transaction)";
       };
       System.out.printf(Locale.ROOT, "| %s | %.2f s | %,.0f | %.2f |%n", label, t, docs / t, copy / t);
+    }
+    if (e2e == null) {
+      return;
     }
     System.out.println();
     System.out.println("(2) HNSW build (m 16, ef_construction 64, cosine), median of "
