@@ -64,7 +64,7 @@ import org.rollbackjobs.testing.TestPostgres;
  */
 public final class RecomputeBenchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern GC = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
+  private static final Pattern GC = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)(?: ([\\d.]+)ms)?");
 
   private RecomputeBenchmark() {}
 
@@ -95,41 +95,49 @@ public final class RecomputeBenchmark {
 
       Schema inputs = new Schema(PipelineCatalog.fromClasspath().get("customer_txn_features", version).inputColumns().stream()
           .map(c -> source.schema().findField(c.name())).toList());
-      List<Double> scans = new ArrayList<>();
-      for (int i = 0; i < repeats + 1; i++) {
-        double seconds = plainScan(source, inputs, pool, rows);
-        scans.add(seconds);
-        log("plain scan %d of %s: %.2f s, %,.0f rows/s", i + 1, columns(inputs), seconds, rows / seconds);
-      }
-
+      // interleaved, so that both see the same machine: scan, job, scan, job, ..., scan
+      List<Scan> scans = new ArrayList<>();
       List<JobRun> runs = new ArrayList<>();
-      for (int i = 0; i < repeats; i++) {
+      for (int i = 0; i <= repeats; i++) {
+        Scan scan = plainScan(source, inputs, pool, rows);
+        scans.add(scan);
+        log("plain scan %d of %s: %.2f s (CPU %.2f s), %,.0f rows/s", i + 1, columns(inputs), scan.seconds(),
+            scan.cpuSeconds(), rows / scan.seconds());
+        if (i == repeats) {
+          break;
+        }
         JobRun run = job(jar, xmx, options.getOrDefault("java-options", ""), db, warehouse, catalogName, version,
             "bench.features_" + i);
         runs.add(run);
-        log("job run %d: %.2f s (JVM %.2f s), %,.0f rows/s, heap before GC max %d MB, after GC max %d MB, %d GCs,"
-                + " %s spills", i + 1, run.jobSeconds, run.wallSeconds, rows / run.jobSeconds, run.peakBeforeGc,
-            run.peakAfterGc, run.gcs, run.result.path("spills").asText());
+        log("job run %d: %.2f s (CPU %.2f s; JVM %.2f s), %,.0f rows/s, heap before GC max %d MB, after GC max %d MB,"
+                + " %d GCs pausing %.2f s, %s spills", i + 1, run.jobSeconds, run.cpuSeconds(), run.wallSeconds,
+            rows / run.jobSeconds, run.peakBeforeGc, run.peakAfterGc, run.gcs, run.gcPauseSeconds,
+            run.result.path("spills").asText());
       }
       String check = check(catalog, source, version, "bench.features_0");
       log("result check: %s", check);
 
-      double bestScan = scans.stream().min(Double::compare).orElseThrow();
+      // the first scan warms this JVM up (the job JVMs are cold, so this favours the scan)
+      Scan bestScan = scans.stream().skip(1).min(Comparator.comparingDouble(Scan::seconds)).orElseThrow();
+      Scan leastCpuScan = scans.stream().skip(1).min(Comparator.comparingDouble(Scan::cpuSeconds)).orElseThrow();
       JobRun bestJob = runs.stream().min(Comparator.comparingDouble(r -> r.jobSeconds)).orElseThrow();
+      JobRun leastCpuJob = runs.stream().min(Comparator.comparingDouble(JobRun::cpuSeconds)).orElseThrow();
       System.out.println();
       System.out.printf(Locale.ROOT, "Recompute benchmark: customer_txn_features version %s, %,d rows, %,d customers,"
-              + " %d files, %d cores, job JVM -Xmx%s%n", version, rows, customers, files, threads, xmx);
-      System.out.printf(Locale.ROOT, "| measure | time | rows/s |%n| --- | ---: | ---: |%n");
-      System.out.printf(Locale.ROOT, "| plain scan of %s (Iceberg generic Parquet reader, %d threads), best of %d | %.2f s | %,.0f |%n",
-          columns(inputs), threads, scans.size(), bestScan, rows / bestScan);
-      System.out.printf(Locale.ROOT, "| recompute-features job (plan, map, reduce, commit), best of %d | %.2f s | %,.0f |%n",
-          runs.size(), bestJob.jobSeconds, rows / bestJob.jobSeconds);
-      System.out.printf(Locale.ROOT, "| same, including JVM and Spring start | %.2f s | %,.0f |%n", bestJob.wallSeconds,
+              + " %d files, %d cores, job JVM -Xmx%s, load average at the end %.1f%n", version, rows, customers, files,
+          threads, xmx, java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+      System.out.printf(Locale.ROOT, "| measure | wall time | rows/s | CPU time |%n| --- | ---: | ---: | ---: |%n");
+      System.out.printf(Locale.ROOT, "| plain scan of %s (Iceberg generic Parquet reader, %d threads), best of %d | %.2f s | %,.0f | %.2f s |%n",
+          columns(inputs), threads, scans.size() - 1, bestScan.seconds(), rows / bestScan.seconds(), leastCpuScan.cpuSeconds());
+      System.out.printf(Locale.ROOT, "| recompute-features job (plan, map, reduce, commit), best of %d | %.2f s | %,.0f | %.2f s |%n",
+          runs.size(), bestJob.jobSeconds, rows / bestJob.jobSeconds, leastCpuJob.cpuSeconds());
+      System.out.printf(Locale.ROOT, "| same, including JVM and Spring start | %.2f s | %,.0f | |%n", bestJob.wallSeconds,
           rows / bestJob.wallSeconds);
-      System.out.printf(Locale.ROOT, "job / plain scan throughput: %.2f%n", bestScan / bestJob.jobSeconds);
-      System.out.printf(Locale.ROOT, "job heap with -Xmx%s: at most %d MB used before a GC, %d MB live after a GC"
-          + " (GC log; %d collections); exit code 0%n", xmx, runs.stream().mapToLong(r -> r.peakBeforeGc).max().orElse(0),
-          runs.stream().mapToLong(r -> r.peakAfterGc).max().orElse(0), bestJob.gcs);
+      System.out.printf(Locale.ROOT, "job / plain scan: %.2f of the throughput (wall time), %.2f (CPU time)%n",
+          bestScan.seconds() / bestJob.jobSeconds, leastCpuScan.cpuSeconds() / leastCpuJob.cpuSeconds());
+      System.out.printf(Locale.ROOT, "job heap with -Xmx%s: at most %d MB used before a GC, %d MB after a GC (GC log;"
+          + " %d collections, %.2f s of pauses); exit code 0%n", xmx, runs.stream().mapToLong(r -> r.peakBeforeGc).max().orElse(0),
+          runs.stream().mapToLong(r -> r.peakAfterGc).max().orElse(0), bestJob.gcs, bestJob.gcPauseSeconds);
       System.out.printf(Locale.ROOT, "result: %s%n", check);
     } finally {
       pool.shutdownNow();
@@ -182,13 +190,21 @@ public final class RecomputeBenchmark {
     return table;
   }
 
+  private record Scan(double seconds, double cpuSeconds) {}
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
   /** Every file scan task read on the pool, every value of the projected columns touched. */
-  private static double plainScan(Table table, Schema projection, ExecutorService pool, long expected) throws Exception {
+  private static Scan plainScan(Table table, Schema projection, ExecutorService pool, long expected) throws Exception {
     List<FileScanTask> tasks = new ArrayList<>();
     try (CloseableIterable<FileScanTask> planned = table.newScan().project(projection).planFiles()) {
       planned.forEach(tasks::add);
     }
     long start = System.nanoTime();
+    long cpuStart = processCpuNanos();
     List<Future<long[]>> results = new ArrayList<>();
     for (FileScanTask task : tasks) {
       results.add(pool.submit(() -> {
@@ -218,14 +234,19 @@ public final class RecomputeBenchmark {
       hash += result.get()[1];
     }
     double seconds = (System.nanoTime() - start) / 1e9;
+    double cpu = (processCpuNanos() - cpuStart) / 1e9;
     if (count != expected || hash == 42) { // the hash keeps the JIT from skipping the values
       throw new IllegalStateException("plain scan read " + count + " rows, expected " + expected);
     }
-    return seconds;
+    return new Scan(seconds, cpu);
   }
 
   private record JobRun(double jobSeconds, double wallSeconds, long peakBeforeGc, long peakAfterGc, int gcs,
-      JsonNode result) {}
+      double gcPauseSeconds, JsonNode result) {
+    double cpuSeconds() {
+      return result.path("cpu-ms").asLong() / 1000.0;
+    }
+  }
 
   private static JobRun job(Path jar, String xmx, String javaOptions, TestPostgres db, Path warehouse,
       String catalogName, String version, String target) throws Exception {
@@ -269,16 +290,18 @@ public final class RecomputeBenchmark {
     long before = 0;
     long after = 0;
     int gcs = 0;
+    double pauses = 0;
     for (String line : Files.readAllLines(gcLog, StandardCharsets.UTF_8)) {
       Matcher m = GC.matcher(line);
       if (m.find()) {
         gcs++;
         before = Math.max(before, Long.parseLong(m.group(1)));
         after = Math.max(after, Long.parseLong(m.group(2)));
+        pauses += m.group(4) == null ? 0 : Double.parseDouble(m.group(4)) / 1000;
       }
     }
     Files.deleteIfExists(gcLog);
-    return new JobRun(result.get("duration-ms").asLong() / 1000.0, wall, before, after, gcs, result);
+    return new JobRun(result.get("duration-ms").asLong() / 1000.0, wall, before, after, gcs, pauses, result);
   }
 
   /** Streams the source once and computes the version's features per customer, independently of the engine. */
