@@ -56,6 +56,14 @@ public final class PipelineCatalog {
     return pipeline;
   }
 
+  /** Every pipeline found with ServiceLoader, as found (conflicting versions included). */
+  public static List<FeaturePipeline> serviceLoaded(ClassLoader loader) {
+    List<FeaturePipeline> found = new ArrayList<>();
+    ServiceLoader.load(FeaturePipeline.class, loader).forEach(found::add);
+    ServiceLoader.load(FeaturePipelineProvider.class, loader).forEach(p -> found.addAll(p.pipelines()));
+    return found;
+  }
+
   /** Every pipeline, by name then version. */
   public List<FeaturePipeline> all() {
     List<FeaturePipeline> all = new ArrayList<>();
@@ -101,8 +109,7 @@ public final class PipelineCatalog {
 
     /** Java pipelines ({@link FeaturePipeline}) and providers ({@link FeaturePipelineProvider}) on the class path. */
     public Builder serviceLoader(ClassLoader loader) {
-      ServiceLoader.load(FeaturePipeline.class, loader).forEach(added::add);
-      ServiceLoader.load(FeaturePipelineProvider.class, loader).forEach(p -> added.addAll(p.pipelines()));
+      added.addAll(serviceLoaded(loader));
       return this;
     }
 

@@ -26,13 +26,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
-import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.data.parquet.GenericParquetReaders;
 import org.apache.iceberg.data.parquet.GenericParquetWriter;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.DataWriter;
@@ -64,7 +62,7 @@ import org.rollbackjobs.testing.TestPostgres;
  */
 public final class RecomputeBenchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern GC = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
+  private static final Pattern GC = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)(?: ([\\d.]+)ms)?");
 
   private RecomputeBenchmark() {}
 
@@ -95,41 +93,77 @@ public final class RecomputeBenchmark {
 
       Schema inputs = new Schema(PipelineCatalog.fromClasspath().get("customer_txn_features", version).inputColumns().stream()
           .map(c -> source.schema().findField(c.name())).toList());
-      List<Double> scans = new ArrayList<>();
-      for (int i = 0; i < repeats + 1; i++) {
-        double seconds = plainScan(source, inputs, pool, rows);
-        scans.add(seconds);
-        log("plain scan %d of %s: %.2f s, %,.0f rows/s", i + 1, columns(inputs), seconds, rows / seconds);
-      }
-
+      // interleaved, so that both see the same machine: scan, job, scan, job, ..., scan
+      List<Scan> scans = new ArrayList<>();
+      List<Scan> coldScans = new ArrayList<>();
       List<JobRun> runs = new ArrayList<>();
-      for (int i = 0; i < repeats; i++) {
+      for (int i = 0; i <= repeats; i++) {
+        Scan scan = plainScan(source, inputs, pool, rows);
+        scans.add(scan);
+        log("plain scan %d of %s: %.2f s (CPU %.2f s), %,.0f rows/s", i + 1, columns(inputs), scan.seconds(),
+            scan.cpuSeconds(), rows / scan.seconds());
+        if (i == repeats) {
+          break;
+        }
+        Scan cold = coldScan(xmx, db, warehouse, catalogName, inputs, rows);
+        coldScans.add(cold);
+        log("plain scan in a fresh JVM -Xmx%s %d: %.2f s (CPU %.2f s), %,.0f rows/s", xmx, i + 1, cold.seconds(),
+            cold.cpuSeconds(), rows / cold.seconds());
         JobRun run = job(jar, xmx, options.getOrDefault("java-options", ""), db, warehouse, catalogName, version,
             "bench.features_" + i);
         runs.add(run);
-        log("job run %d: %.2f s (JVM %.2f s), %,.0f rows/s, heap before GC max %d MB, after GC max %d MB, %d GCs,"
-                + " %s spills", i + 1, run.jobSeconds, run.wallSeconds, rows / run.jobSeconds, run.peakBeforeGc,
-            run.peakAfterGc, run.gcs, run.result.path("spills").asText());
+        log("job run %d: %.2f s (CPU %.2f s; JVM %.2f s), %,.0f rows/s, heap before GC max %d MB, after GC max %d MB,"
+                + " %d GCs pausing %.2f s, %s spills", i + 1, run.jobSeconds, run.cpuSeconds(), run.wallSeconds,
+            rows / run.jobSeconds, run.peakBeforeGc, run.peakAfterGc, run.gcs, run.gcPauseSeconds,
+            run.result.path("spills").asText());
+      }
+      // the engine itself, warm, in this JVM (library API: no Spring Batch, no JVM start; heap not limited)
+      List<Double> engine = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        long started = System.nanoTime();
+        long cpu = PlainScan.processCpuNanos();
+        org.rollbackjobs.iceberg.features.RecomputeFeatures.of(catalog)
+            .pipeline(PipelineCatalog.fromClasspath().get("customer_txn_features", version))
+            .source("bench.txn").target("bench.engine_" + i).threads(threads).commit();
+        engine.add((System.nanoTime() - started) / 1e9);
+        log("engine in this JVM %d: %.2f s (CPU %.2f s), %,.0f rows/s", i + 1, engine.get(i),
+            (PlainScan.processCpuNanos() - cpu) / 1e9, rows / engine.get(i));
       }
       String check = check(catalog, source, version, "bench.features_0");
       log("result check: %s", check);
 
-      double bestScan = scans.stream().min(Double::compare).orElseThrow();
+      // the first scan warms this JVM up (the job JVMs are cold, so this favours the scan)
+      Scan bestScan = scans.stream().skip(1).min(Comparator.comparingDouble(Scan::seconds)).orElseThrow();
+      Scan leastCpuScan = scans.stream().skip(1).min(Comparator.comparingDouble(Scan::cpuSeconds)).orElseThrow();
+      Scan bestCold = coldScans.stream().min(Comparator.comparingDouble(Scan::seconds)).orElseThrow();
+      Scan leastCpuCold = coldScans.stream().min(Comparator.comparingDouble(Scan::cpuSeconds)).orElseThrow();
       JobRun bestJob = runs.stream().min(Comparator.comparingDouble(r -> r.jobSeconds)).orElseThrow();
+      JobRun leastCpuJob = runs.stream().min(Comparator.comparingDouble(JobRun::cpuSeconds)).orElseThrow();
       System.out.println();
       System.out.printf(Locale.ROOT, "Recompute benchmark: customer_txn_features version %s, %,d rows, %,d customers,"
-              + " %d files, %d cores, job JVM -Xmx%s%n", version, rows, customers, files, threads, xmx);
-      System.out.printf(Locale.ROOT, "| measure | time | rows/s |%n| --- | ---: | ---: |%n");
-      System.out.printf(Locale.ROOT, "| plain scan of %s (Iceberg generic Parquet reader, %d threads), best of %d | %.2f s | %,.0f |%n",
-          columns(inputs), threads, scans.size(), bestScan, rows / bestScan);
-      System.out.printf(Locale.ROOT, "| recompute-features job (plan, map, reduce, commit), best of %d | %.2f s | %,.0f |%n",
-          runs.size(), bestJob.jobSeconds, rows / bestJob.jobSeconds);
-      System.out.printf(Locale.ROOT, "| same, including JVM and Spring start | %.2f s | %,.0f |%n", bestJob.wallSeconds,
+              + " %d files, %d cores, job JVM -Xmx%s, load average at the end %.1f%n", version, rows, customers, files,
+          threads, xmx, java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+      System.out.printf(Locale.ROOT, "| measure | wall time | rows/s | CPU time |%n| --- | ---: | ---: | ---: |%n");
+      System.out.printf(Locale.ROOT, "| plain scan of %s (Iceberg generic Parquet reader, %d threads), best of %d | %.2f s | %,.0f | %.2f s |%n",
+          columns(inputs), threads, scans.size() - 1, bestScan.seconds(), rows / bestScan.seconds(), leastCpuScan.cpuSeconds());
+      System.out.printf(Locale.ROOT, "| same scan in a fresh JVM -Xmx%s (JIT warm-up included, JVM start excluded), best of %d | %.2f s | %,.0f | %.2f s |%n",
+          xmx, coldScans.size(), bestCold.seconds(), rows / bestCold.seconds(), leastCpuCold.cpuSeconds());
+      System.out.printf(Locale.ROOT, "| recompute-features job (plan, map, reduce, commit), best of %d | %.2f s | %,.0f | %.2f s |%n",
+          runs.size(), bestJob.jobSeconds, rows / bestJob.jobSeconds, leastCpuJob.cpuSeconds());
+      System.out.printf(Locale.ROOT, "| same, including JVM and Spring start | %.2f s | %,.0f | |%n", bestJob.wallSeconds,
           rows / bestJob.wallSeconds);
-      System.out.printf(Locale.ROOT, "job / plain scan throughput: %.2f%n", bestScan / bestJob.jobSeconds);
-      System.out.printf(Locale.ROOT, "job heap with -Xmx%s: at most %d MB used before a GC, %d MB live after a GC"
-          + " (GC log; %d collections); exit code 0%n", xmx, runs.stream().mapToLong(r -> r.peakBeforeGc).max().orElse(0),
-          runs.stream().mapToLong(r -> r.peakAfterGc).max().orElse(0), bestJob.gcs);
+      double warmEngine = engine.get(engine.size() - 1);
+      System.out.printf(Locale.ROOT, "| the engine in this JVM, warm (library API, no Spring Batch), 2nd run | %.2f s | %,.0f | |%n",
+          warmEngine, rows / warmEngine);
+      System.out.printf(Locale.ROOT, "job / warm plain scan: %.2f of the throughput (wall time), %.2f (CPU time)%n",
+          bestScan.seconds() / bestJob.jobSeconds, leastCpuScan.cpuSeconds() / leastCpuJob.cpuSeconds());
+      System.out.printf(Locale.ROOT, "job / plain scan in a fresh JVM: %.2f of the throughput (wall time), %.2f (CPU time)%n",
+          bestCold.seconds() / bestJob.jobSeconds, leastCpuCold.cpuSeconds() / leastCpuJob.cpuSeconds());
+      System.out.printf(Locale.ROOT, "warm engine / warm plain scan: %.2f of the throughput (wall time)%n",
+          bestScan.seconds() / warmEngine);
+      System.out.printf(Locale.ROOT, "job heap with -Xmx%s: at most %d MB used before a GC, %d MB after a GC (GC log;"
+          + " %d collections, %.2f s of pauses); exit code 0%n", xmx, runs.stream().mapToLong(r -> r.peakBeforeGc).max().orElse(0),
+          runs.stream().mapToLong(r -> r.peakAfterGc).max().orElse(0), bestJob.gcs, bestJob.gcPauseSeconds);
       System.out.printf(Locale.ROOT, "result: %s%n", check);
     } finally {
       pool.shutdownNow();
@@ -182,50 +216,51 @@ public final class RecomputeBenchmark {
     return table;
   }
 
-  /** Every file scan task read on the pool, every value of the projected columns touched. */
-  private static double plainScan(Table table, Schema projection, ExecutorService pool, long expected) throws Exception {
-    List<FileScanTask> tasks = new ArrayList<>();
-    try (CloseableIterable<FileScanTask> planned = table.newScan().project(projection).planFiles()) {
-      planned.forEach(tasks::add);
+  private record Scan(double seconds, double cpuSeconds) {}
+
+  private static Scan plainScan(Table table, Schema projection, ExecutorService pool, long expected) throws Exception {
+    double[] result = PlainScan.run(table, projection, pool, expected);
+    return new Scan(result[0], result[1]);
+  }
+
+  /** The same scan in a fresh JVM with the job's -Xmx: JIT warm-up and all, as the job has. */
+  private static Scan coldScan(String xmx, TestPostgres db, Path warehouse, String catalogName, Schema projection,
+      long expected) throws Exception {
+    String classpath = classpath();
+    Path out = Files.createTempFile("scan-out", ".txt");
+    Path err = Files.createTempFile("scan-err", ".txt");
+    Process process = new ProcessBuilder("java", "-Xmx" + xmx, "-cp", classpath, PlainScan.class.getName(),
+        catalogName, warehouse.toString(), db.jdbcUrl(), db.user(), db.password(), "bench.txn", columns(projection).replace(", ", ","))
+        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    if (!process.waitFor(30, TimeUnit.MINUTES) || process.exitValue() != 0) {
+      throw new IllegalStateException("the cold scan failed: " + Files.readString(err));
     }
-    long start = System.nanoTime();
-    List<Future<long[]>> results = new ArrayList<>();
-    for (FileScanTask task : tasks) {
-      results.add(pool.submit(() -> {
-        long count = 0;
-        long hash = 0;
-        try (CloseableIterable<Record> records = Parquet.read(table.io().newInputFile(task.file().location()))
-            .project(projection)
-            .createReaderFunc(fileSchema -> GenericParquetReaders.buildReader(projection, fileSchema))
-            .split(task.start(), task.length())
-            .reuseContainers()
-            .build()) {
-          for (Record record : records) {
-            count++;
-            for (int i = 0; i < record.size(); i++) {
-              Object value = record.get(i);
-              hash += value == null ? 0 : value.hashCode();
-            }
-          }
-        }
-        return new long[] {count, hash};
-      }));
+    String[] parts = Files.readAllLines(out).get(0).trim().split(" ");
+    if (Long.parseLong(parts[2]) != expected) {
+      throw new IllegalStateException("the cold scan read " + parts[2] + " rows, expected " + expected);
     }
-    long count = 0;
-    long hash = 0;
-    for (Future<long[]> result : results) {
-      count += result.get()[0];
-      hash += result.get()[1];
+    return new Scan(Double.parseDouble(parts[0]), Double.parseDouble(parts[1]));
+  }
+
+  /** The class path this benchmark runs with (exec:java runs it in a URL class loader). */
+  private static String classpath() {
+    ClassLoader loader = RecomputeBenchmark.class.getClassLoader();
+    if (loader instanceof java.net.URLClassLoader urls) {
+      List<String> entries = new ArrayList<>();
+      for (java.net.URL url : urls.getURLs()) {
+        entries.add(Path.of(java.net.URI.create(url.toString())).toString());
+      }
+      return String.join(java.io.File.pathSeparator, entries);
     }
-    double seconds = (System.nanoTime() - start) / 1e9;
-    if (count != expected || hash == 42) { // the hash keeps the JIT from skipping the values
-      throw new IllegalStateException("plain scan read " + count + " rows, expected " + expected);
-    }
-    return seconds;
+    return System.getProperty("java.class.path");
   }
 
   private record JobRun(double jobSeconds, double wallSeconds, long peakBeforeGc, long peakAfterGc, int gcs,
-      JsonNode result) {}
+      double gcPauseSeconds, JsonNode result) {
+    double cpuSeconds() {
+      return result.path("cpu-ms").asLong() / 1000.0;
+    }
+  }
 
   private static JobRun job(Path jar, String xmx, String javaOptions, TestPostgres db, Path warehouse,
       String catalogName, String version, String target) throws Exception {
@@ -269,16 +304,18 @@ public final class RecomputeBenchmark {
     long before = 0;
     long after = 0;
     int gcs = 0;
+    double pauses = 0;
     for (String line : Files.readAllLines(gcLog, StandardCharsets.UTF_8)) {
       Matcher m = GC.matcher(line);
       if (m.find()) {
         gcs++;
         before = Math.max(before, Long.parseLong(m.group(1)));
         after = Math.max(after, Long.parseLong(m.group(2)));
+        pauses += m.group(4) == null ? 0 : Double.parseDouble(m.group(4)) / 1000;
       }
     }
     Files.deleteIfExists(gcLog);
-    return new JobRun(result.get("duration-ms").asLong() / 1000.0, wall, before, after, gcs, result);
+    return new JobRun(result.get("duration-ms").asLong() / 1000.0, wall, before, after, gcs, pauses, result);
   }
 
   /** Streams the source once and computes the version's features per customer, independently of the engine. */
@@ -310,10 +347,11 @@ public final class RecomputeBenchmark {
       for (Record r : records) {
         double[] f = expected.get((String) r.getField("customer_id"));
         boolean v2 = version.equals("2");
-        double mean = v2 ? f[3] / f[2] : f[1] / f[2];
+        boolean amounts = f != null && f[2] > 0; // without any amount: sum, mean and max are null
         boolean same = f != null && (Long) r.getField("txn_count") == (long) f[0]
-            && close((Double) r.getField("amount_sum"), f[1]) && close((Double) r.getField("amount_mean"), mean)
-            && (!v2 || (close((Double) r.getField("amount_max"), f[4])
+            && close((Double) r.getField("amount_sum"), f[1], amounts)
+            && close((Double) r.getField("amount_mean"), v2 ? f[3] / f[2] : f[1] / f[2], amounts)
+            && (!v2 || (close((Double) r.getField("amount_max"), f[4], amounts)
                 && (Long) r.getField("category_count") == categories.get((String) r.getField("customer_id")).size()));
         if (!same) {
           throw new IllegalStateException("feature row " + r + " differs from the independent computation");
@@ -328,7 +366,10 @@ public final class RecomputeBenchmark {
         compared);
   }
 
-  private static boolean close(Double actual, double expected) {
+  private static boolean close(Double actual, double expected, boolean present) {
+    if (!present) {
+      return actual == null;
+    }
     return actual != null && Math.abs(actual - expected) <= Math.abs(expected) * 1e-9 + 1e-9;
   }
 

@@ -23,17 +23,17 @@ public class FeaturePipelines {
 
   private final ObjectProvider<FeaturePipeline> beans;
   private final FeatureRecomputeProperties properties;
+  /** The class path does not change while the application runs: found once (a scan of the JAR is not free). */
+  private volatile List<FeaturePipeline> classpath;
 
   public FeaturePipelines(ObjectProvider<FeaturePipeline> beans, FeatureRecomputeProperties properties) {
     this.beans = beans;
     this.properties = properties;
   }
 
+  /** The pipelines known now; folders are read again on every call, so that an edited definition is seen. */
   public PipelineCatalog catalog(Path directory) {
-    ClassLoader loader = Thread.currentThread().getContextClassLoader();
-    PipelineCatalog.Builder builder = PipelineCatalog.builder().serviceLoader(loader);
-    beans.orderedStream().forEach(builder::add);
-    builder.addAll(classpathYaml(loader));
+    PipelineCatalog.Builder builder = PipelineCatalog.builder().addAll(classpathPipelines());
     if (properties.pipelines() != null) {
       builder.directory(properties.pipelines());
     }
@@ -41,6 +41,18 @@ public class FeaturePipelines {
       builder.directory(directory);
     }
     return builder.build();
+  }
+
+  private List<FeaturePipeline> classpathPipelines() {
+    List<FeaturePipeline> found = classpath;
+    if (found == null) {
+      ClassLoader loader = Thread.currentThread().getContextClassLoader();
+      List<FeaturePipeline> all = new ArrayList<>(PipelineCatalog.serviceLoaded(loader));
+      beans.orderedStream().forEach(all::add);
+      all.addAll(classpathYaml(loader));
+      classpath = found = List.copyOf(all);
+    }
+    return found;
   }
 
   private static List<FeaturePipeline> classpathYaml(ClassLoader loader) {

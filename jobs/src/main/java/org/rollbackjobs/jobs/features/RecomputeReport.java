@@ -68,7 +68,7 @@ public final class RecomputeReport {
     }
     common(out, plan);
     Map<String, Object> r = outcome.result();
-    row(out, "new snapshot", String.valueOf(r.get("new-snapshot")));
+    row(out, "noop".equals(outcome.status()) ? "current snapshot" : "new snapshot", String.valueOf(r.get("new-snapshot")));
     if (r.containsKey("rows-read")) {
       row(out, "rows", r.get("rows-read") + " read, " + r.get("rows-written") + " written in " + r.get("data-files")
           + " data files" + (((Number) r.getOrDefault("spills", 0)).intValue() > plan.partitions()
@@ -76,7 +76,9 @@ public final class RecomputeReport {
     }
     plan.schemaChanges().forEach(c -> row(out, "schema", c));
     row(out, "duration", format(outcome.duration()));
-    row(out, "job execution", String.valueOf(outcome.jobExecutionId()));
+    if (outcome.jobExecutionId() != null) {
+      row(out, "job execution", String.valueOf(outcome.jobExecutionId()));
+    }
     return out.toString();
   }
 

@@ -66,11 +66,17 @@ public class RecomputeService {
           Duration.ofNanos(System.nanoTime() - started));
     }
     registry.register(pipeline, request.actor());
+    long cpuBefore = processCpuNanos();
     JobExecution execution = jobRunner.run(RecomputeFeaturesJobConfiguration.JOB_NAME,
         request.withSourceSnapshot(plan.sourceSnapshotId()).toJobParameters(pipeline.definitionHash()));
     long executionId = execution.getId();
     if (execution.getStatus() == BatchStatus.COMPLETED) {
-      return new RecomputeOutcome(RecomputeJobSupport.plan(execution), "completed", executionId, result(execution),
+      Map<String, Object> result = new LinkedHashMap<>(result(execution));
+      long cpu = processCpuNanos() - cpuBefore;
+      if (cpuBefore >= 0 && cpu >= 0) {
+        result.put("cpu-ms", cpu / 1_000_000); // all threads of this process during the job, GC included
+      }
+      return new RecomputeOutcome(RecomputeJobSupport.plan(execution), "completed", executionId, result,
           Duration.ofNanos(System.nanoTime() - started));
     }
     Throwable failure = JobRunner.failure(execution);
@@ -102,6 +108,15 @@ public class RecomputeService {
         .runId(request.runId())
         .threads(properties.threads())
         .plan();
+  }
+
+  /** CPU time of this process so far, or -1 where the JVM cannot tell. */
+  private static long processCpuNanos() {
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime();
+    }
+    return -1;
   }
 
   @SuppressWarnings("unchecked")

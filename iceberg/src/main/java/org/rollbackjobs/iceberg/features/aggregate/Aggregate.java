@@ -41,7 +41,8 @@ public interface Aggregate<S> {
 
   /**
    * Whether states keep values fed to them (distinct values, a string minimum). The engine then feeds one
-   * shared instance per equal value, so that a million states holding "grocery" hold one string.
+   * shared instance per equal value, so that a million states holding "grocery" hold one string, and accounts
+   * for the values' memory itself: {@link #add} and {@link #merge} then count only the state's own growth.
    */
   default boolean retainsValues() {
     return false;

@@ -22,10 +22,13 @@ final class DistinctCount implements Aggregate<DistinctCount.State> {
     int size;
     Set<Object> large;
 
-    /** Adds a value; returns the bytes the state grew by. */
+    /**
+     * Adds a value; returns the bytes the state grew by, not counting the value itself (the engine shares
+     * equal values between states and accounts for them once).
+     */
     long add(Object value) {
       if (large != null) {
-        return large.add(value) ? 48 + ValueCodec.estimatedBytes(value) : 0;
+        return large.add(value) ? 48 : 0;
       }
       for (int i = 0; i < size; i++) {
         if (small[i].equals(value)) {
@@ -36,15 +39,15 @@ final class DistinctCount implements Aggregate<DistinctCount.State> {
         large = new HashSet<>(Arrays.asList(small));
         small = null;
         large.add(value);
-        return SMALL * 48L + 48 + ValueCodec.estimatedBytes(value);
+        return (SMALL + 1) * 48L;
       }
-      long grown = ValueCodec.estimatedBytes(value);
+      long grown = 4;
       if (size == small.length) {
         small = Arrays.copyOf(small, small.length * 2);
         grown += small.length * 4L;
       }
       small[size++] = value;
-      return grown + 4;
+      return grown;
     }
 
     int size() {

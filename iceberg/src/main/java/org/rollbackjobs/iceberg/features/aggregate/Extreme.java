@@ -46,17 +46,12 @@ final class Extreme implements Aggregate<Extreme.State> {
     return 48;
   }
 
+  /** The state holds a reference; the engine accounts for the values it keeps (see {@link #retainsValues()}). */
   @Override
   public long add(State state, Object value) {
-    Object current = state.value;
-    if (current == null) {
+    if (state.value == null || (max ? ValueOrder.INSTANCE.compare(value, state.value) > 0
+        : ValueOrder.INSTANCE.compare(value, state.value) < 0)) {
       state.value = value;
-      return ValueCodec.estimatedBytes(value);
-    }
-    int order = ValueOrder.INSTANCE.compare(value, current);
-    if (max ? order > 0 : order < 0) {
-      state.value = value;
-      return ValueCodec.estimatedBytes(value) - ValueCodec.estimatedBytes(current);
     }
     return 0;
   }

@@ -123,7 +123,10 @@ final class PartialAggregator {
     bytes = 0;
   }
 
-  /** One instance per equal retained value, for the first {@link #CANONICAL_VALUES} different values. */
+  /**
+   * One instance per equal retained value, for the first {@link #CANONICAL_VALUES} different values (counted
+   * once); beyond them, every value kept is counted as if it were kept on its own.
+   */
   private Object canonical(Object value) {
     Object shared = canonical.get(value);
     if (shared != null) {
@@ -131,8 +134,9 @@ final class PartialAggregator {
     }
     if (canonical.size() < CANONICAL_VALUES) {
       canonical.put(value, value);
-      bytes += ENTRY_BYTES + ValueCodec.estimatedBytes(value);
+      bytes += ENTRY_BYTES;
     }
+    bytes += ValueCodec.estimatedBytes(value);
     return value;
   }
 

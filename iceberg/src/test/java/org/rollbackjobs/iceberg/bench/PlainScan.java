@@ -1,0 +1,92 @@
+package org.rollbackjobs.iceberg.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.data.parquet.GenericParquetReaders;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.parquet.Parquet;
+import org.rollbackjobs.iceberg.catalog.CatalogLoader;
+
+/**
+ * A plain scan of some columns of a table with Iceberg's generic Parquet reader, one thread per core over the
+ * file scan tasks, every value touched: the physical limit of anything that reads those rows. Run in-process by
+ * {@link RecomputeBenchmark}, or as a fresh JVM like the job ({@code main}: catalog name, warehouse, JDBC URL,
+ * user, password, table, columns separated by commas; prints seconds, CPU seconds and rows).
+ */
+public final class PlainScan {
+  private PlainScan() {}
+
+  /** @return {wall seconds, process CPU seconds during the scan} */
+  public static double[] run(Table table, Schema projection, ExecutorService pool, long expected) throws Exception {
+    List<FileScanTask> tasks = new ArrayList<>();
+    try (CloseableIterable<FileScanTask> planned = table.newScan().project(projection).planFiles()) {
+      planned.forEach(tasks::add);
+    }
+    long start = System.nanoTime();
+    long cpuStart = processCpuNanos();
+    List<Future<long[]>> results = new ArrayList<>();
+    for (FileScanTask task : tasks) {
+      results.add(pool.submit(() -> {
+        long count = 0;
+        long hash = 0;
+        try (CloseableIterable<Record> records = Parquet.read(table.io().newInputFile(task.file().location()))
+            .project(projection)
+            .createReaderFunc(fileSchema -> GenericParquetReaders.buildReader(projection, fileSchema))
+            .split(task.start(), task.length())
+            .reuseContainers()
+            .build()) {
+          for (Record record : records) {
+            count++;
+            for (int i = 0; i < record.size(); i++) {
+              Object value = record.get(i);
+              hash += value == null ? 0 : value.hashCode();
+            }
+          }
+        }
+        return new long[] {count, hash};
+      }));
+    }
+    long count = 0;
+    long hash = 0;
+    for (Future<long[]> result : results) {
+      count += result.get()[0];
+      hash += result.get()[1];
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    double cpu = (processCpuNanos() - cpuStart) / 1e9;
+    if ((expected >= 0 && count != expected) || hash == 42) { // the hash keeps the JIT from skipping the values
+      throw new IllegalStateException("plain scan read " + count + " rows, expected " + expected);
+    }
+    return new double[] {seconds, cpu, count};
+  }
+
+  static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  public static void main(String[] args) throws Exception {
+    Catalog catalog = CatalogLoader.load(args[0], Map.of("type", "jdbc", "warehouse", args[1], "uri", args[2],
+        "jdbc.user", args[3], "jdbc.password", args[4]));
+    Table table = catalog.loadTable(org.rollbackjobs.iceberg.catalog.TableName.parse(args[5]));
+    Schema projection = table.schema().select(args[6].split(","));
+    ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
+    try {
+      double[] result = run(table, projection, pool, -1);
+      System.out.printf(Locale.ROOT, "%.3f %.3f %.0f%n", result[0], result[1], result[2]);
+    } finally {
+      pool.shutdownNow();
+    }
+    System.exit(0);
+  }
+}
