@@ -277,4 +277,20 @@ class RecomputeFeaturesTest {
     assertThat(features.currentSnapshot().summary())
         .containsEntry(FeatureLineage.SOURCE_SNAPSHOT, Long.toString(empty.currentSnapshot().snapshotId()));
   }
+
+  @Test
+  void aCommitRetriedAfterACrashFindsItsEarlierCommitInsteadOfCommittingTwice() {
+    RecomputeResult first = recompute("customer_txn_features", "1", "features.retried").commit();
+    Table features = catalog.loadTable(TableName.parse("features.retried"));
+    String metadata = org.rollbackjobs.iceberg.Fixtures.metadataLocation(features);
+
+    // what the commit step does when it runs again with the same plan (its first run committed, then died)
+    org.rollbackjobs.iceberg.features.engine.FeatureCommit.Outcome again =
+        org.rollbackjobs.iceberg.features.engine.FeatureCommit.commit(catalog, source.io(), first.plan(), List.of(), Map.of());
+
+    assertThat(again.alreadyCommitted()).isTrue();
+    assertThat(again.snapshotId()).isEqualTo(first.snapshotId());
+    assertThat(org.rollbackjobs.iceberg.Fixtures.metadataLocation(catalog.loadTable(TableName.parse("features.retried"))))
+        .isEqualTo(metadata);
+  }
 }
