@@ -37,6 +37,7 @@ final class RecomputePlanner {
 
   static RecomputePlan plan(Catalog catalog, FeaturePipeline pipeline, String sourceName, Long snapshotId,
       String targetName, String runId, int threads) {
+    checkShape(pipeline);
     TableIdentifier sourceId = TableName.parse(sourceName);
     TableIdentifier targetId = TableName.parse(targetName);
     if (sourceId.equals(targetId)) {
@@ -72,6 +73,42 @@ final class RecomputePlanner {
         pipeline.origin(), pipeline.isKeyed(), targetId.toString(), target.exists(), target.currentSnapshotId(),
         target.location(), SchemaParser.toJson(target.schema()), Map.copyOf(target.properties()), target.changes(),
         upToDate, files.size(), splits.size(), rows, deletes.size(), splitSize, partitions, buckets);
+  }
+
+  /**
+   * A pipeline's declarations must agree with each other: keys are the first output columns, in order; a
+   * per-key pipeline has one aggregate per other output column, of that column's type; a row-wise one has none.
+   */
+  static void checkShape(FeaturePipeline pipeline) {
+    List<Types.NestedField> output = pipeline.outputSchema().columns();
+    List<String> keys = pipeline.keyColumns();
+    String which = "pipeline " + pipeline.name() + " version " + pipeline.version() + " (" + pipeline.origin() + ")";
+    for (int i = 0; i < keys.size(); i++) {
+      if (i >= output.size() || !output.get(i).name().equals(keys.get(i))) {
+        throw new BadInputException(which + " is inconsistent: its key columns " + keys
+            + " must be the first output columns, in that order; output columns: " + names(output));
+      }
+    }
+    int aggregated = output.size() - keys.size();
+    if (!pipeline.isKeyed() && !pipeline.aggregates().isEmpty()) {
+      throw new BadInputException(which + " is inconsistent: aggregates need key columns");
+    }
+    if (pipeline.isKeyed() && pipeline.aggregates().size() != aggregated) {
+      throw new BadInputException(which + " is inconsistent: " + aggregated + " non-key output columns but "
+          + pipeline.aggregates().size() + " aggregates");
+    }
+    for (int i = 0; pipeline.isKeyed() && i < aggregated; i++) {
+      Types.NestedField column = output.get(keys.size() + i);
+      if (!pipeline.aggregates().get(i).resultType().equals(column.type())) {
+        throw new BadInputException(which + " is inconsistent: output column " + column.name() + " is "
+            + column.type() + " but its aggregate " + pipeline.aggregates().get(i).describe() + " gives "
+            + pipeline.aggregates().get(i).resultType());
+      }
+    }
+  }
+
+  private static String names(List<Types.NestedField> columns) {
+    return columns.stream().map(Types.NestedField::name).collect(Collectors.joining(", "));
   }
 
   private static Snapshot pinnedSnapshot(Table source, Long snapshotId) {

@@ -111,4 +111,29 @@ class RecomputeBadInputTest {
         .isInstanceOf(BadInputException.class).hasMessageContaining("is partitioned");
     assertThat(Fixtures.metadataLocation(catalog.loadTable(TableName.parse("bad.partitioned")))).isEqualTo(before);
   }
+
+  @Test
+  void aJavaPipelineWhoseDeclarationsDisagreeIsRefused() {
+    FeaturePipeline keysNotFirst = new org.rollbackjobs.iceberg.features.examples.CustomerCategorySpendPipeline() {
+      @Override
+      public List<String> keyColumns() {
+        return List.of("category", "customer_id");
+      }
+    };
+    FeaturePipeline wrongType = new org.rollbackjobs.iceberg.features.examples.CustomerCategorySpendPipeline() {
+      @Override
+      public List<org.rollbackjobs.iceberg.features.aggregate.Aggregate<?>> aggregates() {
+        return List.of(org.rollbackjobs.iceberg.features.aggregate.Aggregates.count(),
+            org.rollbackjobs.iceberg.features.aggregate.Aggregates.count(),
+            org.rollbackjobs.iceberg.features.aggregate.Aggregates.max(Types.TimestampType.withZone()));
+      }
+    };
+    assertThatThrownBy(() -> RecomputeFeatures.of(catalog).pipeline(keysNotFirst).source("bad.txn")
+        .target("bad.shape").plan())
+        .isInstanceOf(BadInputException.class).hasMessageContaining("must be the first output columns");
+    assertThatThrownBy(() -> RecomputeFeatures.of(catalog).pipeline(wrongType).source("bad.txn")
+        .target("bad.shape").plan())
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("output column amount_sum is double but its aggregate count gives long");
+  }
 }

@@ -257,4 +257,40 @@ class RecomputeFeaturesTest {
     long inWindow = expected.stream().filter(r -> r.get(6) != null).count();
     assertThat(inWindow).isBetween(expected.size() / 4L, expected.size() * 3L / 4);
   }
+
+  @Test
+  void anEmptySnapshotGivesAnEmptyFeatureTable() {
+    Table empty = TxnSource.create(catalog, "shop.empty");
+    empty.newAppend().commit();
+    empty.refresh();
+
+    RecomputeResult keyed = RecomputeFeatures.of(catalog).pipeline(pipelines.get("customer_txn_features", "2"))
+        .source("shop.empty").target("features.empty").commit();
+    RecomputeResult rowWise = RecomputeFeatures.of(catalog).pipeline(pipelines.get("txn_amount_flags", "1"))
+        .source("shop.empty").target("features.empty_rows").commit();
+
+    assertThat(keyed.rowsRead()).isZero();
+    assertThat(keyed.dataFiles()).isZero();
+    assertThat(rowWise.dataFiles()).isZero();
+    Table features = catalog.loadTable(TableName.parse("features.empty"));
+    assertThat(TxnSource.read(features, null)).isEmpty();
+    assertThat(features.currentSnapshot().summary())
+        .containsEntry(FeatureLineage.SOURCE_SNAPSHOT, Long.toString(empty.currentSnapshot().snapshotId()));
+  }
+
+  @Test
+  void aCommitRetriedAfterACrashFindsItsEarlierCommitInsteadOfCommittingTwice() {
+    RecomputeResult first = recompute("customer_txn_features", "1", "features.retried").commit();
+    Table features = catalog.loadTable(TableName.parse("features.retried"));
+    String metadata = org.rollbackjobs.iceberg.Fixtures.metadataLocation(features);
+
+    // what the commit step does when it runs again with the same plan (its first run committed, then died)
+    org.rollbackjobs.iceberg.features.engine.FeatureCommit.Outcome again =
+        org.rollbackjobs.iceberg.features.engine.FeatureCommit.commit(catalog, source.io(), first.plan(), List.of(), Map.of());
+
+    assertThat(again.alreadyCommitted()).isTrue();
+    assertThat(again.snapshotId()).isEqualTo(first.snapshotId());
+    assertThat(org.rollbackjobs.iceberg.Fixtures.metadataLocation(catalog.loadTable(TableName.parse("features.retried"))))
+        .isEqualTo(metadata);
+  }
 }
