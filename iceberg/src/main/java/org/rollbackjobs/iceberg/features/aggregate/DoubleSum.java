@@ -7,8 +7,8 @@ import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
 
 /** Sum of floating-point values (compensated); null when no value was added. */
-final class DoubleSum implements Aggregate<CompensatedSum> {
-  private final String input;
+class DoubleSum implements Aggregate<CompensatedSum> {
+  final String input;
 
   DoubleSum(String input) {
     this.input = input;

@@ -1,17 +1,10 @@
 package org.rollbackjobs.iceberg.features.aggregate;
 
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
-import org.apache.iceberg.types.Type;
-import org.apache.iceberg.types.Types;
-
-/** Arithmetic mean (compensated sum / count); null when no value was added. */
-final class Mean implements Aggregate<CompensatedSum> {
-  private final String input;
+/** Arithmetic mean: the same compensated sum and count as {@link DoubleSum}, divided at the end. */
+final class Mean extends DoubleSum {
 
   Mean(String input) {
-    this.input = input;
+    super(input);
   }
 
   @Override
@@ -20,50 +13,7 @@ final class Mean implements Aggregate<CompensatedSum> {
   }
 
   @Override
-  public Type resultType() {
-    return Types.DoubleType.get();
-  }
-
-  @Override
-  public CompensatedSum create() {
-    return new CompensatedSum();
-  }
-
-  @Override
-  public int stateBytes() {
-    return 40;
-  }
-
-  @Override
-  public long add(CompensatedSum state, Object value) {
-    state.add(((Number) value).doubleValue());
-    return 0;
-  }
-
-  @Override
-  public long merge(CompensatedSum into, CompensatedSum other) {
-    into.merge(other);
-    return 0;
-  }
-
-  @Override
   public Object result(CompensatedSum state) {
     return state.n == 0 ? null : state.value() / state.n;
-  }
-
-  @Override
-  public void write(CompensatedSum state, DataOutput out) throws IOException {
-    out.writeDouble(state.sum);
-    out.writeDouble(state.compensation);
-    out.writeLong(state.n);
-  }
-
-  @Override
-  public CompensatedSum read(DataInput in) throws IOException {
-    CompensatedSum state = new CompensatedSum();
-    state.sum = in.readDouble();
-    state.compensation = in.readDouble();
-    state.n = in.readLong();
-    return state;
   }
 }
