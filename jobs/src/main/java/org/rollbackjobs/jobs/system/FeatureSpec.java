@@ -1,0 +1,29 @@
+package org.rollbackjobs.jobs.system;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * A feature table of a system: {@code target} is computed from {@code source} by {@code pipeline}. The pipeline
+ * version and the source snapshot come from the manifest; {@code version} is the version to use before any
+ * manifest exists (optional).
+ *
+ * @param pipelines optional folder of YAML pipeline definitions
+ */
+public record FeatureSpec(
+    @JsonProperty(value = "name", required = true) String name,
+    @JsonProperty(value = "source", required = true) String source,
+    @JsonProperty(value = "pipeline", required = true) String pipeline,
+    @JsonProperty(value = "target", required = true) String target,
+    @JsonProperty("version") String version,
+    @JsonProperty("pipelines") String pipelines) {
+
+  public FeatureSpec {
+    Specs.require(name != null && SystemDefinition.NAME.matcher(name).matches(), "name: '" + name
+        + "' is not a valid feature name (lower-case letters, digits, '_', '-', '.')");
+    Specs.table("source", source);
+    Specs.text("pipeline", pipeline);
+    Specs.table("target", target);
+    Specs.require(!source.equals(target), "target: " + target + " is also the source; a feature table must be"
+        + " another table");
+  }
+}
