@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.rollbackjobs.iceberg.BadInputException;
 import org.rollbackjobs.iceberg.ConcurrentChangeException;
+import org.rollbackjobs.jobs.verify.MixedVersionStateException;
 import picocli.CommandLine;
 import picocli.CommandLine.IFactory;
 import picocli.CommandLine.ParameterException;
@@ -109,6 +110,9 @@ public final class Cli {
       if (t instanceof RefusedException) {
         return ExitCodes.REFUSED;
       }
+      if (t instanceof MixedVersionStateException) {
+        return ExitCodes.MIXED_VERSION;
+      }
       if (t instanceof ConcurrentChangeException) {
         return ExitCodes.FAILED;
       }
@@ -163,7 +167,8 @@ public final class Cli {
 
   private static String messageOf(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof BadInputException || t instanceof RefusedException || t instanceof ConcurrentChangeException) {
+      if (t instanceof BadInputException || t instanceof RefusedException || t instanceof ConcurrentChangeException
+          || t instanceof MixedVersionStateException) {
         return t.getMessage();
       }
     }
@@ -174,7 +179,7 @@ public final class Cli {
   /** Failures whose message says it all; anything else gets its stack trace on stderr. */
   private static boolean isExpected(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof ConcurrentChangeException) {
+      if (t instanceof ConcurrentChangeException || t instanceof MixedVersionStateException) {
         return true;
       }
     }

@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
         RestoreCommand.class,
         RebuildIndexCommand.class,
         RecomputeFeaturesCommand.class,
+        ManifestCommand.class,
+        VerifyCommand.class,
         HistoryCommand.class,
         StatusCommand.class,
         RestartCommand.class,

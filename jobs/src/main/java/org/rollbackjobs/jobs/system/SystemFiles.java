@@ -1,7 +1,7 @@
 package org.rollbackjobs.jobs.system;
 
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,7 +14,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.rollbackjobs.iceberg.BadInputException;
@@ -52,24 +54,62 @@ public final class SystemFiles {
       }
       return system.withFile(file.toAbsolutePath().normalize(), sha256(bytes));
     } catch (JsonMappingException e) {
-      throw new BadInputException(where(file, e.getLocation(), path(e)) + problem(e));
+      String problem = problem(e);
+      int line = lineOf(bytes, e, problem);
+      throw new BadInputException(where(file, line, path(e)) + problem);
     } catch (JacksonException e) {
-      throw new BadInputException(where(file, e.getLocation(), "") + "not valid YAML: " + e.getOriginalMessage());
+      throw new BadInputException(where(file, e.getLocation() == null ? 0 : e.getLocation().getLineNr(), "")
+          + "not valid YAML: " + e.getOriginalMessage().replaceAll("\\s*\\n.*", ""));
     } catch (IOException e) {
       throw new BadInputException("cannot read system file " + file + ": " + e.getMessage());
     }
   }
 
-  private static String where(Path file, JsonLocation location, String path) {
+  private static String where(Path file, int line, String path) {
     StringBuilder where = new StringBuilder("system file ").append(file);
-    if (location != null && location.getLineNr() > 0) {
-      where.append(" line ").append(location.getLineNr());
+    if (line > 0) {
+      where.append(" line ").append(line);
     }
     where.append(": ");
     if (!path.isEmpty()) {
       where.append(path).append(": ");
     }
     return where.toString();
+  }
+
+  /**
+   * The line of the offending key: Jackson reports where the parser stood (often the end of the item), so the
+   * line is looked up by the error's path, refined by the key the message starts with ({@code table: ...}).
+   */
+  private static int lineOf(byte[] bytes, JsonMappingException e, String problem) {
+    StringBuilder pointer = new StringBuilder();
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      pointer.append('/').append(ref.getFieldName() != null ? ref.getFieldName() : String.valueOf(ref.getIndex()));
+    }
+    Map<String, Integer> lines = keyLines(bytes);
+    java.util.regex.Matcher key = java.util.regex.Pattern.compile("^([a-z-]+)(\\[(\\d+)\\])?: ").matcher(problem);
+    if (key.find()) {
+      String refined = pointer + "/" + key.group(1) + (key.group(3) == null ? "" : "/" + key.group(3));
+      if (lines.containsKey(refined)) {
+        return lines.get(refined);
+      }
+    }
+    Integer line = lines.get(pointer.toString());
+    return line != null ? line : e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+  }
+
+  /** JSON pointer of every key and item of the file -> the line where it starts. */
+  private static Map<String, Integer> keyLines(byte[] bytes) {
+    Map<String, Integer> lines = new HashMap<>();
+    try (JsonParser parser = YAML.getFactory().createParser(bytes)) {
+      while (parser.nextToken() != null) {
+        lines.putIfAbsent(parser.getParsingContext().pathAsPointer().toString(),
+            parser.currentTokenLocation().getLineNr());
+      }
+    } catch (IOException e) {
+      // the binder has reported what is wrong with the file; lines found so far are still right
+    }
+    return lines;
   }
 
   /** {@code features[1].target}, without the key the message itself starts with. */

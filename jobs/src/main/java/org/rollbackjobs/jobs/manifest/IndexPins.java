@@ -1,0 +1,63 @@
+package org.rollbackjobs.jobs.manifest;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import javax.sql.DataSource;
+import org.rollbackjobs.jobs.manifest.ManifestContent.IndexPin;
+import org.rollbackjobs.jobs.system.IndexSpec;
+import org.rollbackjobs.jobs.system.SystemDefinition;
+import org.rollbackjobs.vector.index.BuildRegistry;
+import org.rollbackjobs.vector.index.IndexBuild;
+import org.rollbackjobs.vector.index.IndexName;
+import org.springframework.stereotype.Component;
+
+/**
+ * The pins of a system's vector indexes now: the build serving each name and its embedding version; the source
+ * snapshot is the source table's current one (an index built from another snapshot is stale). An index not
+ * serving yet is pinned to the system file's embedding version, without a build.
+ */
+@Component
+class IndexPins {
+  private final DataSource dataSource;
+
+  IndexPins(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  List<IndexPin> current(SystemDefinition system, Function<String, Long> currentSnapshot) {
+    List<IndexPin> pins = new ArrayList<>();
+    if (system.indexes().isEmpty()) {
+      return pins;
+    }
+    try (Connection c = dataSource.getConnection()) {
+      for (IndexSpec spec : system.indexes()) {
+        IndexName name = IndexName.of(spec.schema(), spec.name());
+        Long sourceSnapshot = currentSnapshot.apply(spec.source());
+        if (sourceSnapshot == null) {
+          throw new org.rollbackjobs.iceberg.BadInputException("the document table " + spec.source() + " of index "
+              + spec.name() + " does not exist or has no snapshot");
+        }
+        Optional<IndexBuild> build = serving(c, name);
+        pins.add(new IndexPin(spec.name(), name.toString(), build.map(IndexBuild::id).orElse(null),
+            build.map(IndexBuild::buildTable).orElse(null),
+            build.map(IndexBuild::embeddingVersion).orElse(spec.embedding()), spec.source(), sourceSnapshot,
+            build.map(IndexBuild::dimension).orElse(null), build.map(IndexBuild::rows).orElse(null)));
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the serving builds: " + e.getMessage(), e);
+    }
+    return pins;
+  }
+
+  private static Optional<IndexBuild> serving(Connection c, IndexName name) throws SQLException {
+    var record = BuildRegistry.servingRecord(c, name);
+    if (record.isEmpty() || record.get().buildId() == null) {
+      return Optional.empty();
+    }
+    return BuildRegistry.find(c, record.get().buildId());
+  }
+}

@@ -1,0 +1,107 @@
+package org.rollbackjobs.jobs.manifest;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.iceberg.catalog.Catalog;
+import org.rollbackjobs.iceberg.catalog.CatalogLoader;
+import org.rollbackjobs.iceberg.snapshot.SnapshotTags;
+import org.rollbackjobs.jobs.manifest.ManifestContent.IndexPin;
+import org.rollbackjobs.jobs.manifest.ManifestContent.TagPin;
+import org.rollbackjobs.jobs.system.SystemCatalog;
+import org.rollbackjobs.jobs.system.SystemDefinition;
+import org.rollbackjobs.jobs.verify.Finding;
+import org.rollbackjobs.jobs.verify.MixedVersionStateException;
+import org.rollbackjobs.jobs.verify.SystemVerifier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Component;
+
+/**
+ * Captures manifests: pins the current state ({@link CandidatePins}), checks it, tags the pinned snapshots and
+ * stores the manifest. Tags are created before the row (named after the reserved id); a capture that fails in
+ * between removes the tags it made.
+ */
+@Component
+public class ManifestCapture {
+  private static final Logger LOG = LoggerFactory.getLogger(ManifestCapture.class);
+
+  private final ObjectProvider<Catalog> catalog;
+  private final SystemCatalog systems;
+  private final SystemVerifier verifier;
+  private final IndexPins indexPins;
+  private final ManifestStore store;
+
+  public ManifestCapture(ObjectProvider<Catalog> catalog, SystemCatalog systems, SystemVerifier verifier,
+      IndexPins indexPins, ManifestStore store) {
+    this.catalog = catalog;
+    this.systems = systems;
+    this.verifier = verifier;
+    this.indexPins = indexPins;
+    this.store = store;
+  }
+
+  /** What a capture now would pin, and the system's findings against it; changes nothing. */
+  public Preview preview(SystemDefinition system) {
+    CandidatePins candidate = new CandidatePins(catalog.getObject());
+    List<IndexPin> indexes = indexPins.current(system, candidate::snapshotOf);
+    ManifestContent content = candidate.of(system, indexes, Manifest.tagName(system.name(), 0));
+    return new Preview(content, verifier.components(system, content));
+  }
+
+  public record Preview(ManifestContent content, List<Finding> findings) {}
+
+  long capture(CaptureRequest request, long jobExecutionId) {
+    SystemDefinition system = systems.load(request.system(), request.systemFile());
+    Preview preview = preview(system);
+    if (!preview.findings().isEmpty() && !request.allowInconsistent()) {
+      throw new MixedVersionStateException("system " + system.name() + " is in mixed-version state ("
+          + preview.findings().size() + " findings); fix it or capture with --allow-inconsistent", preview.findings());
+    }
+    long id = store.reserveId();
+    String tag = Manifest.tagName(system.name(), id);
+    ManifestContent content = withTag(preview.content(), tag);
+    List<TagPin> created = new ArrayList<>();
+    try {
+      for (TagPin pin : content.tags()) {
+        SnapshotTags.create(CatalogLoader.loadTable(catalog.getObject(), pin.table()), tag, pin.snapshotId());
+        created.add(pin);
+      }
+      store.insertWithId(id, system.name(), request.actor(), request.reason(), system.sha256(),
+          !preview.findings().isEmpty(), findingsJson(preview.findings()), jobExecutionId, content);
+    } catch (RuntimeException e) {
+      for (TagPin pin : created) {
+        try {
+          SnapshotTags.remove(CatalogLoader.loadTable(catalog.getObject(), pin.table()), tag);
+        } catch (RuntimeException cleanup) {
+          e.addSuppressed(cleanup);
+        }
+      }
+      throw e;
+    }
+    LOG.info("Captured manifest {} of {}: {} tags", id, system.name(), created.size());
+    return id;
+  }
+
+  private static ManifestContent withTag(ManifestContent content, String tag) {
+    List<TagPin> tags = content.tags().stream().map(t -> new TagPin(t.table(), t.snapshotId(), tag)).toList();
+    return new ManifestContent(content.datasets(), content.features(), content.indexes(), content.models(), tags);
+  }
+
+  public static List<Map<String, Object>> findingsJson(List<Finding> findings) {
+    List<Map<String, Object>> json = new ArrayList<>();
+    for (Finding f : findings) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("component", f.component());
+      row.put("name", f.name());
+      row.put("kind", f.kind());
+      row.put("message", f.message());
+      row.put("count", f.count());
+      row.put("examples", f.examples());
+      json.add(row);
+    }
+    return json;
+  }
+}

@@ -1,0 +1,59 @@
+package org.rollbackjobs.jobs.manifest;
+
+import org.springframework.batch.core.Job;
+import org.springframework.batch.core.Step;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.repeat.RepeatStatus;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * The {@code manifest-capture} job: one step that pins the current version of every component of a system,
+ * refuses a mixed-version system (unless allowed), tags the pinned snapshots and stores the manifest. The
+ * manifest id goes to the job's execution context. The {@code manifest-retire} job removes a manifest's tags and
+ * records its retirement.
+ */
+@Configuration(proxyBeanMethods = false)
+public class ManifestJobConfiguration {
+  public static final String CAPTURE_JOB = "manifest-capture";
+  public static final String RETIRE_JOB = "manifest-retire";
+  static final String MANIFEST_ID = "manifest.id";
+
+  @Bean
+  Job manifestCapture(JobRepository jobRepository, Step captureManifest) {
+    return new JobBuilder(CAPTURE_JOB, jobRepository).start(captureManifest).build();
+  }
+
+  @Bean
+  Step captureManifest(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+      ManifestCapture capture) {
+    Tasklet tasklet = (contribution, context) -> {
+      var step = context.getStepContext().getStepExecution();
+      CaptureRequest request = CaptureRequest.fromJobParameters(step.getJobParameters());
+      long id = capture.capture(request, step.getJobExecutionId());
+      step.getJobExecution().getExecutionContext().putLong(MANIFEST_ID, id);
+      return RepeatStatus.FINISHED;
+    };
+    return new StepBuilder("capture-manifest", jobRepository).tasklet(tasklet, transactionManager).build();
+  }
+
+  @Bean
+  Job manifestRetire(JobRepository jobRepository, Step retireManifest) {
+    return new JobBuilder(RETIRE_JOB, jobRepository).start(retireManifest).build();
+  }
+
+  @Bean
+  Step retireManifest(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+      ManifestRetirement retirement) {
+    Tasklet tasklet = (contribution, context) -> {
+      var params = context.getStepContext().getStepExecution().getJobParameters();
+      retirement.retire(params.getLong("manifest-id"), params.getString("actor"), params.getString("reason"));
+      return RepeatStatus.FINISHED;
+    };
+    return new StepBuilder("retire-manifest", jobRepository).tasklet(tasklet, transactionManager).build();
+  }
+}

@@ -1,0 +1,122 @@
+package org.rollbackjobs.jobs.verify;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.rollbackjobs.iceberg.BadInputException;
+import org.rollbackjobs.iceberg.catalog.CatalogLoader;
+import org.rollbackjobs.iceberg.catalog.TableName;
+import org.rollbackjobs.iceberg.features.FeaturePipeline;
+import org.rollbackjobs.iceberg.verify.DatasetCheck;
+import org.rollbackjobs.iceberg.verify.FeatureTableCheck;
+import org.rollbackjobs.iceberg.verify.TableFinding;
+import org.rollbackjobs.jobs.features.FeaturePipelines;
+import org.rollbackjobs.jobs.manifest.Manifest;
+import org.rollbackjobs.jobs.manifest.ManifestContent;
+import org.rollbackjobs.jobs.manifest.ManifestContent.DatasetPin;
+import org.rollbackjobs.jobs.manifest.ManifestContent.FeaturePin;
+import org.rollbackjobs.jobs.system.FeatureSpec;
+import org.rollbackjobs.jobs.system.SystemDefinition;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Service;
+
+/**
+ * Checks every component of a system against pinned versions (a manifest's, or the candidate of a capture) and
+ * returns one finding per problem. Read-only.
+ */
+@Service
+public class SystemVerifier {
+  public static final String TABLE_MISSING = "table-missing";
+  public static final String NOT_PINNED = "component-not-pinned";
+
+  private final ObjectProvider<Catalog> catalog;
+  private final FeaturePipelines pipelines;
+  private final VerifyProperties properties;
+
+  public SystemVerifier(ObjectProvider<Catalog> catalog, FeaturePipelines pipelines, VerifyProperties properties) {
+    this.catalog = catalog;
+    this.pipelines = pipelines;
+    this.properties = properties;
+  }
+
+  /** Every finding of the system against a stored manifest. */
+  public List<Finding> verify(SystemDefinition system, Manifest manifest) {
+    return components(system, manifest.content());
+  }
+
+  /** The findings of the datasets, feature tables and indexes (what a capture checks). */
+  public List<Finding> components(SystemDefinition system, ManifestContent pins) {
+    List<Finding> findings = new ArrayList<>();
+    for (var dataset : system.datasets()) {
+      findings.addAll(dataset(dataset.table(), pins.dataset(dataset.table()).orElse(null)));
+    }
+    for (FeatureSpec feature : system.features()) {
+      findings.addAll(feature(feature, pins.feature(feature.name()).orElse(null)));
+    }
+    return findings;
+  }
+
+  List<Finding> dataset(String table, DatasetPin pin) {
+    if (pin == null) {
+      return List.of(notPinned("dataset", table, table));
+    }
+    Table loaded = load("dataset", table);
+    if (loaded == null) {
+      return List.of(missing("dataset", table, table));
+    }
+    return convert("dataset", table, DatasetCheck.of(loaded).pinned(pin.snapshotId())
+        .exampleLimit(properties.examples()).run());
+  }
+
+  List<Finding> feature(FeatureSpec spec, FeaturePin pin) {
+    if (pin == null || pin.pipelineVersion() == null) {
+      return List.of(notPinned("feature", spec.name(), spec.target() + " (no pipeline version: the feature table"
+          + " has no recompute lineage and the system file gives no version)"));
+    }
+    if (load("feature", pin.target()) == null) {
+      return List.of(missing("feature", spec.name(), pin.target()));
+    }
+    FeaturePipeline pipeline;
+    try {
+      pipeline = pipelines.catalog(spec.pipelines() == null ? null : Path.of(spec.pipelines()))
+          .get(pin.pipeline(), pin.pipelineVersion());
+    } catch (BadInputException e) {
+      return List.of(new Finding("feature", spec.name(), FeatureTableCheck.NOT_COMPUTABLE, pin.target()
+          + ": the pinned pipeline is not available here: " + e.getMessage(), 1, List.of(pin.pipeline())));
+    }
+    List<Finding> findings = new ArrayList<>();
+    if (pin.pipelineHash() != null && !pin.pipelineHash().equals(pipeline.definitionHash())) {
+      findings.add(new Finding("feature", spec.name(), FeatureTableCheck.PIPELINE_MISMATCH, pin.pipeline()
+          + " version " + pin.pipelineVersion() + " has changed since the manifest (definition hash "
+          + pipeline.definitionHash() + ", pinned " + pin.pipelineHash() + ")", 1, List.of(pin.pipelineVersion())));
+    }
+    findings.addAll(convert("feature", spec.name(), FeatureTableCheck.of(catalog.getObject(), pin.target())
+        .pipeline(pipeline).source(pin.source(), pin.sourceSnapshotId())
+        .sampleKeys(properties.featureSampleKeys()).exampleLimit(properties.examples()).run()));
+    return findings;
+  }
+
+  private Table load(String component, String table) {
+    Catalog c = catalog.getObject();
+    if (!c.tableExists(TableName.parse(table))) {
+      return null;
+    }
+    return CatalogLoader.loadTable(c, table);
+  }
+
+  static Finding notPinned(String component, String name, String what) {
+    return new Finding(component, name, NOT_PINNED, "the manifest pins no version of " + component + " " + what,
+        1, List.of(name));
+  }
+
+  static Finding missing(String component, String name, String table) {
+    return new Finding(component, name, TABLE_MISSING, "table " + table + " does not exist", 1, List.of(table));
+  }
+
+  static List<Finding> convert(String component, String name, List<TableFinding> findings) {
+    return findings.stream().map(f -> new Finding(component, name, f.kind(), f.message(), f.count(), f.examples()))
+        .toList();
+  }
+}
