@@ -24,7 +24,7 @@ public class ManifestJobConfiguration {
   static final String MANIFEST_ID = "manifest.id";
 
   @Bean
-  Job manifestCapture(JobRepository jobRepository, Step captureManifest) {
+  Job manifestCaptureJob(JobRepository jobRepository, Step captureManifest) {
     return new JobBuilder(CAPTURE_JOB, jobRepository).start(captureManifest).build();
   }
 
@@ -42,7 +42,7 @@ public class ManifestJobConfiguration {
   }
 
   @Bean
-  Job manifestRetire(JobRepository jobRepository, Step retireManifest) {
+  Job manifestRetireJob(JobRepository jobRepository, Step retireManifest) {
     return new JobBuilder(RETIRE_JOB, jobRepository).start(retireManifest).build();
   }
 
