@@ -6,7 +6,15 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.Optional;
 import org.rollbackjobs.iceberg.BadInputException;
+import org.rollbackjobs.jobs.manifest.Manifest;
+import org.rollbackjobs.jobs.manifest.ManifestContent;
+import org.rollbackjobs.jobs.manifest.ManifestStore;
+import org.rollbackjobs.jobs.system.IndexSpec;
+import org.rollbackjobs.jobs.system.SystemCatalog;
+import org.rollbackjobs.jobs.system.SystemDefinition;
+import org.rollbackjobs.jobs.system.SystemOptions;
 import org.rollbackjobs.jobs.config.VectorProperties;
 import org.rollbackjobs.jobs.index.RebuildIndexReport;
 import org.rollbackjobs.jobs.index.RebuildIndexRequest;
@@ -41,9 +49,17 @@ class RebuildIndexCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin OutputOptions output;
 
+  @Mixin SystemOptions system;
+
   @Option(names = "--index", required = true, paramLabel = "NAME",
-      description = "The serving name applications query (letters, digits, '_').")
+      description = "The serving name applications query (letters, digits, '_'); with --system, the system's index:"
+          + " schema, source table, id and text columns come from the system file, the embedding version and the"
+          + " source snapshot from the manifest.")
   String index;
+
+  @Option(names = "--manifest", paramLabel = "ID",
+      description = "With --system: the manifest to take the pins from (default: the latest).")
+  Long manifestId;
 
   @Option(names = "--schema", defaultValue = "public", paramLabel = "SCHEMA",
       description = "Schema of the serving name and its builds (default public).")
@@ -138,6 +154,8 @@ class RebuildIndexCommand implements Callable<Integer> {
       description = "Documents per load chunk (embedded together, one COPY, one commit; default 1000).")
   Integer chunkSize;
 
+  @Autowired SystemCatalog systems;
+  @Autowired ManifestStore manifests;
   @Autowired RebuildIndexService service;
   @Autowired VectorProperties defaults;
 
@@ -146,6 +164,11 @@ class RebuildIndexCommand implements Callable<Integer> {
     if (!dryRun && (reason == null || reason.isBlank())) {
       throw new ParameterException(spec.commandLine(),
           "--reason is required: say why the index is rebuilt (it is recorded in the audit log)");
+    }
+    if (system.given()) {
+      fromSystem();
+    } else if (manifestId != null) {
+      throw new ParameterException(spec.commandLine(), "--manifest needs --system NAME or --system-file PATH");
     }
     IndexName name = IndexName.of(schema, index); // unsafe identifiers stop here, before any SQL
     if (switchBack) {
@@ -244,5 +267,34 @@ class RebuildIndexCommand implements Callable<Integer> {
 
   private static int or(Integer value, int fallback) {
     return value == null ? fallback : value;
+  }
+
+  /**
+   * Fills the options from the system file and its manifest: the pinned embedding version and source snapshot
+   * (explicit --embedding / --source-snapshot win); before any manifest, the file's embedding and the source's
+   * current snapshot.
+   */
+  private void fromSystem() {
+    ManifestCommand.requireSystem(spec, system);
+    if (sourceTable != null || sourceQuery != null) {
+      throw new ParameterException(spec.commandLine(), "with --system, the document table comes from the system"
+          + " file; leave out --source-table and --source-query");
+    }
+    SystemDefinition definition = system.load(systems);
+    IndexSpec indexSpec = definition.index(index);
+    index = indexSpec.name();
+    schema = indexSpec.schema();
+    sourceTable = indexSpec.source();
+    idColumn = indexSpec.idColumn();
+    textColumn = indexSpec.textColumn();
+    Optional<Manifest> manifest = manifestId != null ? Optional.of(manifests.get(definition.name(), manifestId))
+        : manifests.latest(definition.name());
+    Optional<ManifestContent.IndexPin> pin = manifest.flatMap(m -> m.content().index(indexSpec.name()));
+    if (embedding == null) {
+      embedding = pin.map(ManifestContent.IndexPin::embeddingVersion).orElse(indexSpec.embedding());
+    }
+    if (sourceSnapshot == null) {
+      sourceSnapshot = pin.map(ManifestContent.IndexPin::sourceSnapshotId).orElse(null);
+    }
   }
 }

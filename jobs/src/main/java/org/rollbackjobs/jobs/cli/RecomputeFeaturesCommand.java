@@ -2,11 +2,20 @@ package org.rollbackjobs.jobs.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.Optional;
+import org.rollbackjobs.iceberg.BadInputException;
 import org.rollbackjobs.iceberg.features.RecomputePlan;
 import org.rollbackjobs.jobs.features.RecomputeReport;
 import org.rollbackjobs.jobs.features.RecomputeRequest;
 import org.rollbackjobs.jobs.features.RecomputeService;
 import org.rollbackjobs.jobs.features.RecomputeService.RecomputeOutcome;
+import org.rollbackjobs.jobs.manifest.Manifest;
+import org.rollbackjobs.jobs.manifest.ManifestContent;
+import org.rollbackjobs.jobs.manifest.ManifestStore;
+import org.rollbackjobs.jobs.system.FeatureSpec;
+import org.rollbackjobs.jobs.system.SystemCatalog;
+import org.rollbackjobs.jobs.system.SystemDefinition;
+import org.rollbackjobs.jobs.system.SystemOptions;
 import org.springframework.beans.factory.annotation.Autowired;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,21 +41,33 @@ class RecomputeFeaturesCommand implements Callable<Integer> {
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
   boolean help;
 
-  @Option(names = "--pipeline", required = true, paramLabel = "NAME", description = "The feature pipeline.")
+  @Mixin SystemOptions system;
+
+  @Option(names = "--feature", paramLabel = "NAME",
+      description = "With --system: the feature table of the system to recompute; pipeline, source and target"
+          + " come from the system file, version and source snapshot from the manifest.")
+  String feature;
+
+  @Option(names = "--manifest", paramLabel = "ID",
+      description = "With --system: the manifest to take the pins from (default: the latest).")
+  Long manifestId;
+
+  @Option(names = "--pipeline", paramLabel = "NAME", description = "The feature pipeline (without --system).")
   String pipeline;
 
-  @Option(names = "--version", required = true, paramLabel = "V", description = "The pipeline version to run.")
+  @Option(names = "--version", paramLabel = "V",
+      description = "The pipeline version to run (with --system: instead of the manifest's).")
   String version;
 
-  @Option(names = "--source", required = true, paramLabel = "NS.TABLE", description = "The source table.")
+  @Option(names = "--source", paramLabel = "NS.TABLE", description = "The source table (without --system).")
   String source;
 
   @Option(names = "--source-snapshot", paramLabel = "ID",
       description = "The source snapshot to compute from (default: the source's current snapshot).")
   Long sourceSnapshot;
 
-  @Option(names = "--target", required = true, paramLabel = "NS.TABLE",
-      description = "The feature table (created if it does not exist).")
+  @Option(names = "--target", paramLabel = "NS.TABLE",
+      description = "The feature table, created if it does not exist (without --system).")
   String target;
 
   @Option(names = "--pipelines", paramLabel = "DIR", description = "A folder of YAML pipeline definitions.")
@@ -63,6 +84,8 @@ class RecomputeFeaturesCommand implements Callable<Integer> {
   boolean dryRun;
 
   @Autowired RecomputeService recomputeService;
+  @Autowired SystemCatalog systems;
+  @Autowired ManifestStore manifests;
 
   @Override
   public Integer call() {
@@ -70,6 +93,15 @@ class RecomputeFeaturesCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(),
           "--reason is required: say why the feature table is recomputed (it is recorded with the commit)");
     }
+    if (system.given()) {
+      fromSystem();
+    } else if (feature != null || manifestId != null) {
+      throw new ParameterException(spec.commandLine(), "--feature and --manifest need --system NAME or --system-file PATH");
+    }
+    requireOption(pipeline, "--pipeline NAME");
+    requireOption(version, "--version V");
+    requireOption(source, "--source NS.TABLE");
+    requireOption(target, "--target NS.TABLE");
     RecomputeRequest request = RecomputeRequest.of(pipeline, version, source, sourceSnapshot, target, pipelinesDir,
         reason, Actors.actor(actor));
     if (dryRun) {
@@ -81,5 +113,48 @@ class RecomputeFeaturesCommand implements Callable<Integer> {
     Output.print(spec, output, RecomputeReport.json(outcome.status(), ExitCodes.OK, outcome.plan(), outcome),
         RecomputeReport.resultText(outcome));
     return ExitCodes.OK;
+  }
+
+  /**
+   * Fills the options from the system file and its manifest: the version and source snapshot the manifest pins
+   * (explicit --version / --source-snapshot win); before any manifest, the file's version and the source's
+   * current snapshot.
+   */
+  private void fromSystem() {
+    ManifestCommand.requireSystem(spec, system);
+    if (feature == null) {
+      throw new ParameterException(spec.commandLine(), "--system needs --feature NAME: the feature table to recompute");
+    }
+    if (pipeline != null || source != null || target != null) {
+      throw new ParameterException(spec.commandLine(), "with --system, --pipeline, --source and --target come from"
+          + " the system file; leave them out");
+    }
+    SystemDefinition definition = system.load(systems);
+    FeatureSpec featureSpec = definition.feature(feature);
+    pipeline = featureSpec.pipeline();
+    source = featureSpec.source();
+    target = featureSpec.target();
+    if (pipelinesDir == null && featureSpec.pipelines() != null) {
+      pipelinesDir = Path.of(featureSpec.pipelines());
+    }
+    Optional<Manifest> manifest = manifestId != null ? Optional.of(manifests.get(definition.name(), manifestId))
+        : manifests.latest(definition.name());
+    Optional<ManifestContent.FeaturePin> pin = manifest.flatMap(m -> m.content().feature(feature));
+    if (version == null) {
+      version = pin.map(ManifestContent.FeaturePin::pipelineVersion).orElse(featureSpec.version());
+    }
+    if (sourceSnapshot == null) {
+      sourceSnapshot = pin.map(ManifestContent.FeaturePin::sourceSnapshotId).orElse(null);
+    }
+    if (version == null) {
+      throw new BadInputException("no pipeline version for feature " + feature + " of system " + definition.name()
+          + ": no manifest pins one and the system file gives no 'version'; give --version V");
+    }
+  }
+
+  private void requireOption(String value, String option) {
+    if (value == null) {
+      throw new ParameterException(spec.commandLine(), "give " + option + ", or --system NAME --feature NAME");
+    }
   }
 }

@@ -148,9 +148,19 @@ class ManifestAndVerifyTest extends CliHarness {
     assertThat(recompute(tuesday, "2").exitCode()).isZero();
     assertThat(kinds(verify().json())).contains("feature-pipeline-mismatch").doesNotContain("feature-source-mismatch");
 
-    assertThat(recompute(tuesday, "1").exitCode()).isZero();
+    // the system's own recompute takes version and source snapshot from the manifest
+    Result fromManifest = run("recompute-features", "--system-file", systemFile.toString(), "--feature",
+        "customer_features", "--reason", "back to the manifest", "--json");
+    assertThat(fromManifest.exitCode()).as(fromManifest.stderr()).isZero();
+    assertThat(fromManifest.json().get("source-snapshot").asLong()).isEqualTo(tuesday);
     Result clean = verify();
     assertThat(clean.exitCode()).as(clean.stdout()).isZero();
+
+    assertThat(run("recompute-features", "--system-file", systemFile.toString(), "--feature", "nope", "--reason",
+        "r", "--json").json().get("error").asText()).contains("no feature table named 'nope'")
+        .contains("customer_features");
+    assertThat(run("recompute-features", "--system-file", systemFile.toString(), "--feature", "customer_features",
+        "--target", "x.y", "--reason", "r").exitCode()).isEqualTo(2);
   }
 
   @Test
