@@ -11,6 +11,7 @@ import org.rollbackjobs.iceberg.data.GenericDataFiles;
 import org.rollbackjobs.iceberg.restore.RestoreMode;
 import org.rollbackjobs.iceberg.snapshot.SnapshotTarget;
 import org.rollbackjobs.jobs.demo.DemoTable;
+import org.rollbackjobs.jobs.demo.ExampleSystemData;
 import org.rollbackjobs.jobs.restore.RestoreReport;
 import org.rollbackjobs.jobs.restore.RestoreRequest;
 import org.rollbackjobs.jobs.restore.RestoreService;
@@ -39,11 +40,21 @@ class DemoCommand implements Callable<Integer> {
   @Option(names = "--mode", defaultValue = "commit", paramLabel = "MODE", description = "Restore mode: commit (default) or pointer.")
   RestoreMode mode;
 
+  @Option(names = "--example-system", description = "Instead: (re)create the tables of the example system"
+      + " support-search (shop.transactions, kb.documents) for the README walkthrough.")
+  boolean exampleSystem;
+
+  @Option(names = "--bad-load", description = "With --example-system: append a bad load to both tables instead.")
+  boolean badLoad;
+
   @Autowired ObjectProvider<Catalog> catalog;
   @Autowired RestoreService restoreService;
 
   @Override
   public Integer call() {
+    if (exampleSystem) {
+      return exampleSystem();
+    }
     spec.commandLine().getErr().println("demo: creating " + table + " with three versions");
     DemoTable.Versions versions = DemoTable.create(catalog.getObject(), table);
     List<String> before = rows(versions.table(), null);
@@ -81,6 +92,18 @@ class DemoCommand implements Callable<Integer> {
         .append("   and   ... history\n");
     Output.print(spec, output, json, text.toString());
     return equal ? ExitCodes.OK : ExitCodes.FAILED;
+  }
+
+  private int exampleSystem() {
+    ExampleSystemData.Snapshots snapshots = badLoad ? ExampleSystemData.badLoad(catalog.getObject())
+        : ExampleSystemData.create(catalog.getObject());
+    Map<String, Object> json = Output.result("demo", "completed", ExitCodes.OK);
+    json.put(ExampleSystemData.TRANSACTIONS, snapshots.transactions());
+    json.put(ExampleSystemData.DOCUMENTS, snapshots.documents());
+    Output.print(spec, output, json, (badLoad ? "Bad load appended: " : "Example system tables created: ")
+        + ExampleSystemData.TRANSACTIONS + " at snapshot " + snapshots.transactions() + ", " + ExampleSystemData.DOCUMENTS
+        + " at snapshot " + snapshots.documents() + "\n");
+    return ExitCodes.OK;
   }
 
   private static List<String> rows(Table table, Long snapshotId) {
