@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
         RestoreCommand.class,
         RebuildIndexCommand.class,
         RecomputeFeaturesCommand.class,
+        TriggerRetrainCommand.class,
         HistoryCommand.class,
         StatusCommand.class,
         RestartCommand.class,
