@@ -302,6 +302,29 @@ class TriggerRetrainCommandTest extends CliHarness {
   }
 
   @Test
+  void restartOfAFailedTriggerRetriesTheUndeliveredChannel() throws Exception {
+    Path file = webhookSystem("retrain-restart");
+    manifest("retrain-restart", 21, 22);
+    webhook.thenAnswer(500, 502, 503, 504);
+
+    Result failed = trigger(file);
+    assertThat(failed.exitCode()).isEqualTo(1);
+    assertThat(delivery(failed.json(), "webhook").get("attempts").asInt()).isEqualTo(4);
+    assertThat(delivery(failed.json(), "webhook").get("last-http-status").asInt()).isEqualTo(504);
+    long execution = failed.json().get("job-execution-id").asLong();
+    assertThat(failed.json().get("error").asText()).contains("restart --execution " + execution);
+
+    Result restarted = run("restart", "--execution", Long.toString(execution), "--json");
+    assertThat(restarted.exitCode()).as(restarted.stderr()).isZero();
+    assertThat(restarted.json().get("status").asText()).isEqualTo("completed");
+    assertThat(restarted.json().get("restarted-execution-id").asLong()).isEqualTo(execution);
+    assertThat(restarted.json().get("request-key").asText()).isEqualTo(failed.json().get("request-key").asText());
+    assertThat(delivery(restarted.json(), "webhook").get("attempts").asInt()).isEqualTo(5);
+    assertThat(webhook.received()).hasSize(5);
+    assertThat(rows("retrain_requests", "retrain-restart")).isEqualTo(1);
+  }
+
+  @Test
   void unreachableWebhookIsRetriedThenRecordedAsFailed() throws Exception {
     RecordingHttpServer gone = newServer();
     String url = gone.url("/retrain");
@@ -407,8 +430,12 @@ class TriggerRetrainCommandTest extends CliHarness {
     assertThat(webhook.received()).isEmpty();
     assertThat(rows("retrain_requests", "retrain-dry")).isZero();
 
-    Result real = trigger(file);
-    assertThat(real.json().get("request-key").asText()).isEqualTo(json.get("request-key").asText());
+    Result real = run("trigger-retrain", "--system-file", file.toString(), "--model", "churn-model",
+        "--reason", "first training on the pinned data");
+    assertThat(real.exitCode()).as(real.stderr()).isZero();
+    assertThat(real.stdout()).contains("Retrain request for churn-model stored and delivered.",
+        "request key     " + json.get("request-key").asText(), "shop.transactions at snapshot 61 (dataset)",
+        "webhook  delivered");
     Result dryAgain = run("trigger-retrain", "--system-file", file.toString(), "--model", "churn-model",
         "--dry-run");
     assertThat(dryAgain.exitCode()).isZero();
