@@ -7,6 +7,9 @@ import org.rollbackjobs.jobs.index.RebuildIndexReport;
 import org.rollbackjobs.jobs.index.RebuildIndexService;
 import org.rollbackjobs.jobs.launch.JobRunner;
 import org.rollbackjobs.jobs.restore.RestoreJobConfiguration;
+import org.rollbackjobs.jobs.retrain.RetrainJobConfiguration;
+import org.rollbackjobs.jobs.retrain.RetrainReport;
+import org.rollbackjobs.jobs.retrain.RetrainService;
 import org.rollbackjobs.jobs.restore.RestoreReport;
 import org.rollbackjobs.jobs.restore.RestoreService;
 import org.rollbackjobs.jobs.restore.RestoreService.RestoreOutcome;
@@ -31,6 +34,7 @@ class RestartCommand implements Callable<Integer> {
   @Autowired JobRunner jobRunner;
   @Autowired RestoreService restoreService;
   @Autowired RebuildIndexService rebuildIndexService;
+  @Autowired RetrainService retrainService;
 
   @Override
   public Integer call() {
@@ -66,6 +70,14 @@ class RestartCommand implements Callable<Integer> {
       Output.print(spec, output, json, "Restarted job execution " + executionId + ".\n"
           + RebuildIndexReport.resultText(outcome, index));
       return ExitCodes.OK;
+    }
+    if (RetrainJobConfiguration.JOB_NAME.equals(job)) {
+      RetrainService.RetrainOutcome outcome = retrainService.restart(executionId);
+      Map<String, Object> json = RetrainReport.resultJson(outcome);
+      json.put("restarted-execution-id", executionId);
+      Output.print(spec, output, json, "Restarted job execution " + executionId + ".\n"
+          + RetrainReport.resultText(outcome));
+      return outcome.exitCode();
     }
     JobExecution execution = jobRunner.restart(executionId);
     int code = JobRunner.restartable(execution) ? ExitCodes.FAILED : ExitCodes.OK;

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         RebuildIndexCommand.class,
         RecomputeFeaturesCommand.class,
         ManifestCommand.class,
+        TriggerRetrainCommand.class,
         VerifyCommand.class,
         HistoryCommand.class,
         StatusCommand.class,

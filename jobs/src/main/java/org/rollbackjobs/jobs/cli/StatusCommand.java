@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.rollbackjobs.jobs.launch.JobRunner;
+import org.rollbackjobs.jobs.retrain.RetrainReport;
+import org.rollbackjobs.jobs.retrain.RetrainStore;
+import org.rollbackjobs.jobs.retrain.RetrainStore.StoredRequest;
 import org.springframework.batch.core.JobExecution;
 import org.springframework.batch.core.JobInstance;
 import org.springframework.batch.core.explore.JobExplorer;
@@ -17,10 +20,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-    description = "Shows job executions from the job repository, latest first, or one execution. Read-only.")
+    description = {"Shows job executions from the job repository, latest first, or one execution. Read-only.",
+        "With --retrain: retrain requests (trigger-retrain) and the delivery status of each of their channels."})
 class StatusCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin OutputOptions output;
@@ -28,14 +33,35 @@ class StatusCommand implements Callable<Integer> {
   @Option(names = "--execution", paramLabel = "ID", description = "Show this job execution only.")
   Long executionId;
 
-  @Option(names = "--limit", defaultValue = "20", paramLabel = "N", description = "At most N executions (default 20).")
+  @Option(names = "--limit", defaultValue = "20", paramLabel = "N", description = "At most N executions or retrain requests (default 20).")
   int limit;
 
+  @Option(names = "--retrain",
+      description = "Show retrain requests and their deliveries (outbox, webhook, airflow) instead of executions.")
+  boolean retrain;
+
+  @Option(names = "--system", paramLabel = "NAME", description = "With --retrain: requests of this system only.")
+  String system;
+
+  @Option(names = "--model", paramLabel = "NAME", description = "With --retrain: requests of this model only.")
+  String model;
+
+  @Autowired RetrainStore retrainStore;
   @Autowired JobExplorer explorer;
   @Autowired JobRunner jobRunner;
 
   @Override
   public Integer call() {
+    if (retrain) {
+      List<StoredRequest> requests = retrainStore.recent(system, model, limit);
+      Map<String, Object> json = Output.result("status", "completed", ExitCodes.OK);
+      json.put("retrain-requests", RetrainReport.statusJson(requests));
+      Output.print(spec, output, json, RetrainReport.statusText(requests));
+      return ExitCodes.OK;
+    }
+    if (system != null || model != null) {
+      throw new ParameterException(spec.commandLine(), "--system and --model filter retrain requests: give --retrain");
+    }
     List<JobExecution> executions = new ArrayList<>();
     if (executionId != null) {
       executions.add(jobRunner.execution(executionId));

@@ -17,7 +17,9 @@ import org.rollbackjobs.jobs.manifest.Manifest;
 import org.rollbackjobs.jobs.manifest.ManifestContent;
 import org.rollbackjobs.jobs.manifest.ManifestContent.DatasetPin;
 import org.rollbackjobs.jobs.manifest.ManifestContent.FeaturePin;
+import org.rollbackjobs.jobs.retrain.RetrainCheck;
 import org.rollbackjobs.jobs.system.FeatureSpec;
+import org.rollbackjobs.jobs.system.ModelSpec;
 import org.rollbackjobs.jobs.system.SystemDefinition;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
@@ -34,19 +36,34 @@ public class SystemVerifier {
   private final ObjectProvider<Catalog> catalog;
   private final FeaturePipelines pipelines;
   private final VerifyProperties properties;
+  private final RetrainCheck retrainCheck;
 
-  public SystemVerifier(ObjectProvider<Catalog> catalog, FeaturePipelines pipelines, VerifyProperties properties) {
+  public SystemVerifier(ObjectProvider<Catalog> catalog, FeaturePipelines pipelines, VerifyProperties properties,
+      RetrainCheck retrainCheck) {
     this.catalog = catalog;
     this.pipelines = pipelines;
     this.properties = properties;
+    this.retrainCheck = retrainCheck;
   }
 
   /** Every finding of the system against a stored manifest. */
   public List<Finding> verify(SystemDefinition system, Manifest manifest) {
-    return components(system, manifest.content());
+    List<Finding> findings = new ArrayList<>(components(system, manifest.content()));
+    for (ModelSpec model : system.models()) {
+      var pin = manifest.content().model(model.name());
+      if (pin.isEmpty()) {
+        findings.add(notPinned("model", model.name(), model.name()));
+      } else {
+        findings.addAll(retrainCheck.check(system.name(), pin.get(), manifest.id()));
+      }
+    }
+    return findings;
   }
 
-  /** The findings of the datasets, feature tables and indexes (what a capture checks). */
+  /**
+   * The findings of the datasets, feature tables and indexes: what a capture checks. Models are left out there:
+   * a model trained on older data is normal until the manifest exists to retrain against.
+   */
   public List<Finding> components(SystemDefinition system, ManifestContent pins) {
     List<Finding> findings = new ArrayList<>();
     for (var dataset : system.datasets()) {

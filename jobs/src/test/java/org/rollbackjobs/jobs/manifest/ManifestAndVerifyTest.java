@@ -103,6 +103,14 @@ class ManifestAndVerifyTest extends CliHarness {
     assertThat(table("mv.txn").refs().get(tag).snapshotId()).isEqualTo(tuesday);
     assertThat(table("mv.customer_features").refs()).containsKey(tag);
 
+    // a model that was never retrained on the pinned snapshots is mixed-version state
+    Result untrained = verify();
+    assertThat(untrained.exitCode()).isEqualTo(3);
+    assertThat(kinds(untrained.json())).containsExactly("model-retrain-missing");
+    Result retrain = run("trigger-retrain", "--system-file", systemFile.toString(), "--model", "churn", "--reason",
+        "train on deploy 1", "--json");
+    assertThat(retrain.exitCode()).as(retrain.stderr()).isZero();
+
     Result verify = verify();
     assertThat(verify.exitCode()).as(verify.stdout()).isZero();
     assertThat(verify.json().get("status").asText()).isEqualTo("clean");
