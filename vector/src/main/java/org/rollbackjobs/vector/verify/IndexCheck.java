@@ -398,20 +398,20 @@ public final class IndexCheck {
         findings.add(new IndexFinding(IndexFinding.MIXED_EMBEDDING_VERSIONS, String.format(Locale.ROOT,
             "index %s serves %,d of %,d rows embedded with another version than the pinned %s; versions found: %s",
             index, otherVersions, rows, pinned.name(), describe(versionRows, "")),
-            otherVersions, examples("SELECT doc_id::text FROM " + view + " WHERE embedding_version IS DISTINCT FROM ?"
-                + " ORDER BY doc_id LIMIT ?", pinned.name())));
+            otherVersions, examples("SELECT x.doc_id::text FROM " + view + " x WHERE x.embedding_version IS DISTINCT FROM ?"
+                + " ORDER BY x.doc_id LIMIT ?", pinned.name())));
       }
       if (source != null && missing > 0) {
         findings.add(new IndexFinding(IndexFinding.MISSING_DOCUMENTS, String.format(Locale.ROOT,
             "index %s has no row for %,d of the %,d documents of %s", index, missing, sourceDocuments,
             source.describe()), missing, examples("SELECT s.doc_id::text FROM " + TEMP + " s WHERE NOT EXISTS"
-                + " (SELECT 1 FROM " + view + " b WHERE b.doc_id = s.doc_id) ORDER BY 1 LIMIT ?")));
+                + " (SELECT 1 FROM " + view + " b WHERE b.doc_id = s.doc_id) ORDER BY s.doc_id LIMIT ?")));
       }
       if (source != null && extra > 0) {
         findings.add(new IndexFinding(IndexFinding.EXTRA_DOCUMENTS, String.format(Locale.ROOT,
             "index %s serves %,d rows whose document is not in %s", index, extra, source.describe()),
             extra, examples("SELECT b.doc_id::text FROM " + view + " b WHERE NOT EXISTS"
-                + " (SELECT 1 FROM " + TEMP + " s WHERE s.doc_id = b.doc_id) ORDER BY 1 LIMIT ?")));
+                + " (SELECT 1 FROM " + TEMP + " s WHERE s.doc_id = b.doc_id) ORDER BY b.doc_id LIMIT ?")));
       }
       // a document with two rows shows as more matched rows than matched documents; rows of extra documents are
       // counted exactly whenever there are extra rows at all
@@ -425,7 +425,7 @@ public final class IndexCheck {
                 + " another text than the pinned one%s", index, changed, source.describe(),
             noHash > 0 ? String.format(Locale.ROOT, " (%,d of them record no content hash)", noHash) : ""),
             changed, examples("SELECT b.doc_id::text FROM " + view + " b JOIN " + TEMP + " s ON s.doc_id = b.doc_id"
-                + " WHERE " + hash + " IS DISTINCT FROM s.content_hash ORDER BY 1 LIMIT ?")));
+                + " WHERE " + hash + " IS DISTINCT FROM s.content_hash ORDER BY b.doc_id LIMIT ?")));
       }
       if (wrongDimension > 0) {
         Map<String, Long> byDimension = new LinkedHashMap<>();
@@ -434,7 +434,8 @@ public final class IndexCheck {
             "index %s serves %,d rows whose vectors do not have the %d dimensions of the pinned version %s;"
                 + " dimensions found: %s", index, wrongDimension, pinned.dimension(), pinned.name(),
             describe(byDimension, " dims")), wrongDimension,
-            examples("SELECT doc_id::text FROM " + view + " WHERE vector_dims(embedding) <> ? ORDER BY doc_id LIMIT ?",
+            examples("SELECT x.doc_id::text FROM " + view + " x WHERE vector_dims(x.embedding) <> ? ORDER BY x.doc_id"
+                + " LIMIT ?",
                 pinned.dimension())));
       }
     }
@@ -452,7 +453,8 @@ public final class IndexCheck {
         findings.add(new IndexFinding(IndexFinding.DUPLICATE_DOCUMENTS, String.format(Locale.ROOT,
             "index %s serves more than one row for %,d document ids (%,d surplus rows): a similarity query can"
                 + " return a document twice", index, ids, surplusRows), ids,
-            examples("SELECT doc_id::text FROM " + view + " GROUP BY doc_id HAVING count(*) > 1 ORDER BY 1 LIMIT ?")));
+            examples("SELECT x.doc_id::text FROM " + view + " x GROUP BY x.doc_id HAVING count(*) > 1"
+                + " ORDER BY x.doc_id LIMIT ?")));
       }
     }
 
@@ -559,6 +561,10 @@ public final class IndexCheck {
       }
     }
 
+    /**
+     * The first column of {@code sql} (the limit is its last parameter). Queries order by a qualified column
+     * ({@code x.doc_id}): a bare {@code doc_id} would name the text output column and sort "10" before "2".
+     */
     private List<String> examples(String sql, Object... params) throws SQLException {
       if (exampleLimit == 0) {
         return List.of();
