@@ -289,45 +289,42 @@ public final class IndexCheck {
 
     /** The serving build's lineage (registry) against the pins. */
     private void staleBuild() throws SQLException {
-      List<String> reasons = new ArrayList<>();
+      List<String> differences = new ArrayList<>();
       List<String> examples = new ArrayList<>();
       examples.add(Long.toString(serving.id()));
-      if (viewDrift != null) {
-        reasons.add(viewDrift);
-      }
-      String what = "index " + index + " serves build " + serving.id();
       if (serving.legacy()) {
-        reasons.add(what + ", a table made outside rollback-jobs (embedding versions " + serving.embeddingVersion()
-            + ") that records no source snapshot; the manifest pins version " + pinned.name()
-            + (source == null ? "" : " and " + source.describe()));
+        differences.add("a table made outside rollback-jobs (embedding versions " + serving.embeddingVersion()
+            + ") that records no source snapshot");
       } else {
         if (!pinned.name().equals(serving.embeddingVersion())) {
-          reasons.add(what + ", built with embedding version " + serving.embeddingVersion()
-              + "; the manifest pins " + pinned.name());
+          differences.add("built with embedding version " + serving.embeddingVersion() + ", not the pinned "
+              + pinned.name());
         }
         if (source != null && !source.name().equals(serving.source())) {
-          reasons.add(what + ", built from source " + serving.source() + "; the manifest pins " + source.name());
+          differences.add("built from source " + serving.source() + ", not the pinned " + source.name());
         } else if (source != null && !Objects.equals(source.snapshotId(), serving.sourceSnapshot())) {
-          reasons.add(what + ", built from snapshot " + serving.sourceSnapshot() + " of " + serving.source()
-              + "; the manifest pins snapshot " + source.snapshotId());
+          differences.add("built from snapshot " + serving.sourceSnapshot() + " of " + serving.source()
+              + ", not the pinned snapshot " + source.snapshotId());
         }
       }
       if (pinnedBuild != null && pinnedBuild != serving.id()) {
         Optional<IndexBuild> pinnedRecord = BuildRegistry.find(c, pinnedBuild);
         if (pinnedRecord.isEmpty() || !pinnedRecord.get().index().equals(index)) {
-          reasons.add(what + "; the manifest pins build " + pinnedBuild + ", which is not a build of " + index
-              + " in the registry");
+          differences.add("the pinned build " + pinnedBuild + " is not a build of " + index + " in the registry");
         } else if (!equivalent(pinnedRecord.get(), serving)) {
           IndexBuild p = pinnedRecord.get();
-          reasons.add(what + " (version " + serving.embeddingVersion() + ", " + serving.source() + "@"
-              + serving.sourceSnapshot() + "); the manifest pins build " + p.id() + " (version "
-              + p.embeddingVersion() + ", " + p.source() + "@" + p.sourceSnapshot() + ", now " + p.status() + ")");
+          differences.add("not the pinned build " + p.id() + " (version " + p.embeddingVersion() + ", " + p.source()
+              + "@" + p.sourceSnapshot() + ", now " + p.status() + ") nor equivalent to it");
         }
         examples.add(Long.toString(pinnedBuild));
       }
-      if (!reasons.isEmpty()) {
-        findings.add(new IndexFinding(IndexFinding.STALE_BUILD, String.join("; ", reasons), 1, examples));
+      if (viewDrift == null && differences.isEmpty()) {
+        return;
       }
+      String message = (viewDrift == null ? "" : viewDrift + (differences.isEmpty() ? "" : "; "))
+          + (differences.isEmpty() ? "" : "index " + index + " serves build " + serving.id() + ": "
+              + String.join("; ", differences));
+      findings.add(new IndexFinding(IndexFinding.STALE_BUILD, message, 1, examples));
     }
 
     /** Same single version, same source and snapshot: the same rows, whatever the build id. */
@@ -409,7 +406,7 @@ public final class IndexCheck {
       }
       if (source != null && extra > 0) {
         findings.add(new IndexFinding(IndexFinding.EXTRA_DOCUMENTS, String.format(Locale.ROOT,
-            "index %s serves %,d rows whose document is not in %s", index, extra, source.describe()),
+            "index %s serves %s whose document is not in %s", index, rows(extra), source.describe()),
             extra, examples("SELECT b.doc_id::text FROM " + view + " b WHERE NOT EXISTS"
                 + " (SELECT 1 FROM " + TEMP + " s WHERE s.doc_id = b.doc_id) ORDER BY b.doc_id LIMIT ?")));
       }
@@ -421,8 +418,8 @@ public final class IndexCheck {
       }
       if (source != null && changed > 0) {
         findings.add(new IndexFinding(IndexFinding.CHANGED_TEXT, String.format(Locale.ROOT,
-            "index %s serves %,d rows whose content hash is not the SHA-256 of the document's text in %s: they embed"
-                + " another text than the pinned one%s", index, changed, source.describe(),
+            "index %s serves %s whose content hash is not the SHA-256 of the document's text in %s: they embed"
+                + " another text than the pinned one%s", index, rows(changed), source.describe(),
             noHash > 0 ? String.format(Locale.ROOT, " (%,d of them record no content hash)", noHash) : ""),
             changed, examples("SELECT b.doc_id::text FROM " + view + " b JOIN " + TEMP + " s ON s.doc_id = b.doc_id"
                 + " WHERE " + hash + " IS DISTINCT FROM s.content_hash ORDER BY b.doc_id LIMIT ?")));
@@ -431,8 +428,8 @@ public final class IndexCheck {
         Map<String, Long> byDimension = new LinkedHashMap<>();
         dimensions.forEach((d, n) -> byDimension.put(Integer.toString(d), n));
         findings.add(new IndexFinding(IndexFinding.DIMENSION_MISMATCH, String.format(Locale.ROOT,
-            "index %s serves %,d rows whose vectors do not have the %d dimensions of the pinned version %s;"
-                + " dimensions found: %s", index, wrongDimension, pinned.dimension(), pinned.name(),
+            "index %s serves %s whose vectors do not have the %d dimensions of the pinned version %s;"
+                + " dimensions found: %s", index, rows(wrongDimension), pinned.dimension(), pinned.name(),
             describe(byDimension, " dims")), wrongDimension,
             examples("SELECT x.doc_id::text FROM " + view + " x WHERE vector_dims(x.embedding) <> ? ORDER BY x.doc_id"
                 + " LIMIT ?",
@@ -480,8 +477,8 @@ public final class IndexCheck {
                 usable = true;
               } else {
                 unusable.add(name);
-                why.add(name + " (" + rs.getString(2) + ", " + rs.getString(3) + ")" + (valid ? "" : " is not valid")
-                    + (ready ? "" : (valid ? "" : " and") + " is not ready")
+                why.add(name + " (" + rs.getString(2) + ", " + rs.getString(3) + ")" + (valid ? "" : " is not valid (pg_index.indisvalid)")
+                    + (ready ? "" : (valid ? "" : " and") + " is not ready (pg_index.indisready)")
                     + (rightClass ? "" : (valid && ready ? "" : ",") + " has operator class " + rs.getString(3)
                         + ", not " + opclass + " of the pinned " + pinned.distance().label() + " distance"));
               }
@@ -496,7 +493,7 @@ public final class IndexCheck {
           ? "the serving build " + serving.id() + " of index " + index + " (table " + buildTable + ") has no ANN index"
               + " (hnsw or ivfflat): every similarity query scans all " + rows + " rows"
           : "the serving build " + serving.id() + " of index " + index + " has no usable ANN index: "
-              + String.join("; ", why) + " (pg_index.indisvalid / indisready)";
+              + String.join("; ", why);
       findings.add(new IndexFinding(IndexFinding.ANN_INVALID, message, Math.max(1, unusable.size()),
           unusable.isEmpty() ? List.of(buildTable) : unusable.subList(0, Math.min(unusable.size(),
               Math.max(1, exampleLimit)))));
@@ -584,6 +581,10 @@ public final class IndexCheck {
       }
       return values;
     }
+  }
+
+  private static String rows(long n) {
+    return String.format(Locale.ROOT, n == 1 ? "%,d row" : "%,d rows", n);
   }
 
   private static String describe(Map<String, Long> counts, String unit) {

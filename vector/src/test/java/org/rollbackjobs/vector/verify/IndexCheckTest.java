@@ -188,7 +188,7 @@ class IndexCheckTest {
         .containsExactly("41", "42", "43");
     assertThat(report.finding(IndexFinding.MISSING_DOCUMENTS).orElseThrow().count()).isEqualTo(3);
     IndexFinding stale = report.finding(IndexFinding.STALE_BUILD).orElseThrow();
-    assertThat(stale.message()).contains("built from snapshot " + s1).contains("pins snapshot " + s2);
+    assertThat(stale.message()).contains("built from snapshot " + s1).contains("not the pinned snapshot " + s2);
     assertThat(stale.examples()).containsExactly(Long.toString(built.id()));
   }
 
@@ -266,7 +266,7 @@ class IndexCheckTest {
     assertThat(finding.count()).isEqualTo(1);
     assertThat(finding.examples()).containsExactly(Long.toString(older.id()), Long.toString(pinned.id()));
     assertThat(finding.message()).contains("serves build " + older.id()).contains("built from snapshot " + s1)
-        .contains("pins snapshot " + s3).contains("pins build " + pinned.id());
+        .contains("not the pinned snapshot " + s3).contains("not the pinned build " + pinned.id());
     assertThat(report.servingBuildId()).isEqualTo(older.id());
   }
 
@@ -296,7 +296,7 @@ class IndexCheckTest {
     assertThat(report.kinds()).as(report.toText())
         .containsExactly(IndexFinding.STALE_BUILD, IndexFinding.MIXED_EMBEDDING_VERSIONS);
     assertThat(report.finding(IndexFinding.STALE_BUILD).orElseThrow().message())
-        .contains("built with embedding version " + a.name()).contains("pins " + b.name());
+        .contains("built with embedding version " + a.name()).contains("not the pinned " + b.name());
     assertThat(report.finding(IndexFinding.MIXED_EMBEDDING_VERSIONS).orElseThrow().count()).isEqualTo(DOCUMENTS);
     assertThat(report.finding(IndexFinding.STALE_BUILD).orElseThrow().examples())
         .containsExactly(Long.toString(built.id()));
