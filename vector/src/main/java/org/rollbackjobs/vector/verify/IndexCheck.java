@@ -206,7 +206,11 @@ public final class IndexCheck {
     private final List<IndexFinding> findings = new ArrayList<>();
     private EmbeddingVersion pinned;
     private IndexBuild serving;
+    /** The tables the serving view reads (normally the serving build's). */
+    private List<ServingView.Table> tablesRead = List.of();
     private String buildTable;
+    /** Set when the view reads another table than the build the registry records as serving. */
+    private String viewDrift;
     private long sourceDocuments;
     private long rows;
     private final Map<String, Long> versionRows = new TreeMap<>();
@@ -278,9 +282,6 @@ public final class IndexCheck {
       findings.add(new IndexFinding(IndexFinding.NOT_SERVING, problem, 1, List.of(index.toString())));
       return false;
     }
-
-    private List<ServingView.Table> tablesRead = List.of();
-    private String viewDrift;
 
     private String managed() throws SQLException {
       List<IndexName> names = BuildRegistry.indexes(c);
