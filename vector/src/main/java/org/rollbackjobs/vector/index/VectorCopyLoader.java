@@ -89,8 +89,7 @@ public final class VectorCopyLoader {
         throw new IllegalStateException("document " + document.id() + " got a vector of " + vector.length
             + " values; build " + build.id() + " holds " + dimension);
       }
-      byte[] text = document.text() == null ? new byte[0] : document.text().getBytes(StandardCharsets.UTF_8);
-      byte[] contentHash = hex.formatHex(sha256.digest(text)).getBytes(StandardCharsets.US_ASCII);
+      byte[] contentHash = contentHash(sha256, hex, document.text());
       rows.startRow(5)
           .id(build.docIdType().normalize(document.id()), build.docIdType())
           .vector(vector)
@@ -119,7 +118,16 @@ public final class VectorCopyLoader {
     }
   }
 
-  static MessageDigest sha256() {
+  /**
+   * The content hash every row records: the SHA-256 of the text's UTF-8 bytes (no text: of nothing), in lower-case
+   * hex, as ASCII bytes ready for a COPY field. {@code sha256} is reused (and reset) across calls.
+   */
+  public static byte[] contentHash(MessageDigest sha256, HexFormat hex, String text) {
+    byte[] utf8 = text == null ? new byte[0] : text.getBytes(StandardCharsets.UTF_8);
+    return hex.formatHex(sha256.digest(utf8)).getBytes(StandardCharsets.US_ASCII);
+  }
+
+  public static MessageDigest sha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
