@@ -10,13 +10,13 @@ import javax.sql.DataSource;
 import org.rollbackjobs.jobs.manifest.ManifestContent.IndexPin;
 import org.rollbackjobs.jobs.system.IndexSpec;
 import org.rollbackjobs.jobs.system.SystemDefinition;
-import org.rollbackjobs.vector.index.BuildRegistry;
-import org.rollbackjobs.vector.index.IndexBuild;
 import org.rollbackjobs.vector.index.IndexName;
+import org.rollbackjobs.vector.verify.ServingPins;
 import org.springframework.stereotype.Component;
 
 /**
- * The pins of a system's vector indexes now: the build serving each name and its embedding version; the source
+ * The pins of a system's vector indexes now: the build serving each name and its embedding version (the
+ * version of most rows when the build holds several: verify reports the others); the source
  * snapshot is the source table's current one (an index built from another snapshot is stale). An index not
  * serving yet is pinned to the system file's embedding version, without a build.
  */
@@ -41,23 +41,15 @@ class IndexPins {
           throw new org.rollbackjobs.iceberg.BadInputException("the document table " + spec.source() + " of index "
               + spec.name() + " does not exist or has no snapshot");
         }
-        Optional<IndexBuild> build = serving(c, name);
-        pins.add(new IndexPin(spec.name(), name.toString(), build.map(IndexBuild::id).orElse(null),
-            build.map(IndexBuild::buildTable).orElse(null),
-            build.map(IndexBuild::embeddingVersion).orElse(spec.embedding()), spec.source(), sourceSnapshot,
-            build.map(IndexBuild::dimension).orElse(null), build.map(IndexBuild::rows).orElse(null)));
+        Optional<ServingPins> serving = ServingPins.find(c, name);
+        pins.add(new IndexPin(spec.name(), name.toString(), serving.map(ServingPins::buildId).orElse(null),
+            serving.map(ServingPins::buildTable).orElse(null),
+            serving.map(ServingPins::embeddingVersion).orElse(spec.embedding()), spec.source(), sourceSnapshot,
+            serving.map(ServingPins::dimension).orElse(null), serving.map(ServingPins::rows).orElse(null)));
       }
     } catch (SQLException e) {
       throw new IllegalStateException("cannot read the serving builds: " + e.getMessage(), e);
     }
     return pins;
-  }
-
-  private static Optional<IndexBuild> serving(Connection c, IndexName name) throws SQLException {
-    var record = BuildRegistry.servingRecord(c, name);
-    if (record.isEmpty() || record.get().buildId() == null) {
-      return Optional.empty();
-    }
-    return BuildRegistry.find(c, record.get().buildId());
   }
 }

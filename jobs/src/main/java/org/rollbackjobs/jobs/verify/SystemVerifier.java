@@ -3,6 +3,7 @@ package org.rollbackjobs.jobs.verify;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import javax.sql.DataSource;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.rollbackjobs.iceberg.BadInputException;
@@ -18,7 +19,13 @@ import org.rollbackjobs.jobs.manifest.ManifestContent;
 import org.rollbackjobs.jobs.manifest.ManifestContent.DatasetPin;
 import org.rollbackjobs.jobs.manifest.ManifestContent.FeaturePin;
 import org.rollbackjobs.jobs.retrain.RetrainCheck;
+import org.rollbackjobs.jobs.manifest.ManifestContent.IndexPin;
 import org.rollbackjobs.jobs.system.FeatureSpec;
+import org.rollbackjobs.jobs.system.IndexSpec;
+import org.rollbackjobs.vector.embedding.VersionCatalog;
+import org.rollbackjobs.vector.index.IndexName;
+import org.rollbackjobs.vector.verify.IndexCheck;
+import org.rollbackjobs.vector.verify.IndexCheckReport;
 import org.rollbackjobs.jobs.system.ModelSpec;
 import org.rollbackjobs.jobs.system.SystemDefinition;
 import org.springframework.beans.factory.ObjectProvider;
@@ -37,10 +44,14 @@ public class SystemVerifier {
   private final FeaturePipelines pipelines;
   private final VerifyProperties properties;
   private final RetrainCheck retrainCheck;
+  private final DataSource dataSource;
+  private final ObjectProvider<VersionCatalog> versions;
 
   public SystemVerifier(ObjectProvider<Catalog> catalog, FeaturePipelines pipelines, VerifyProperties properties,
-      RetrainCheck retrainCheck) {
+      RetrainCheck retrainCheck, DataSource dataSource, ObjectProvider<VersionCatalog> versions) {
     this.catalog = catalog;
+    this.dataSource = dataSource;
+    this.versions = versions;
     this.pipelines = pipelines;
     this.properties = properties;
     this.retrainCheck = retrainCheck;
@@ -71,6 +82,9 @@ public class SystemVerifier {
     }
     for (FeatureSpec feature : system.features()) {
       findings.addAll(feature(feature, pins.feature(feature.name()).orElse(null)));
+    }
+    for (IndexSpec index : system.indexes()) {
+      findings.addAll(index(index, pins.index(index.name()).orElse(null)));
     }
     return findings;
   }
@@ -113,6 +127,26 @@ public class SystemVerifier {
         .pipeline(pipeline).source(pin.source(), pin.sourceSnapshotId())
         .sampleKeys(properties.featureSampleKeys()).exampleLimit(properties.examples()).run()));
     return findings;
+  }
+
+  List<Finding> index(IndexSpec spec, IndexPin pin) {
+    if (pin == null) {
+      return List.of(notPinned("index", spec.name(), spec.qualifiedName()));
+    }
+    Table source = load("index", pin.source());
+    if (source == null) {
+      return List.of(missing("index", spec.name(), pin.source()));
+    }
+    IndexCheckReport report = IndexCheck.of(dataSource, IndexName.of(spec.schema(), spec.name()))
+        .versions(versions.getObject())
+        .embedding(pin.embeddingVersion())
+        .source(source, pin.sourceSnapshotId(), spec.idColumn(), spec.textColumn())
+        .pinnedBuild(pin.buildId())
+        .exampleLimit(properties.examples())
+        .run();
+    return report.findings().stream()
+        .map(f -> new Finding("index", spec.name(), f.kind(), f.message(), f.count(), f.examples()))
+        .toList();
   }
 
   private Table load(String component, String table) {
