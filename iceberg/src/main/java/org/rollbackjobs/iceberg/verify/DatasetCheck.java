@@ -31,6 +31,7 @@ public final class DatasetCheck {
   public static final String CONTENT_DIFFERS = "dataset-content-differs";
 
   private final Table table;
+  private String name;
   private long pinned;
   private int examples = 5;
   private long rowComparisonLimit = 20_000_000L;
@@ -41,6 +42,12 @@ public final class DatasetCheck {
 
   public static DatasetCheck of(Table table) {
     return new DatasetCheck(table);
+  }
+
+  /** The name in messages (default: the table's name with its catalog), as commands take it: {@code NS.TABLE}. */
+  public DatasetCheck named(String displayName) {
+    this.name = displayName;
+    return this;
   }
 
   public DatasetCheck pinned(long snapshotId) {
@@ -60,7 +67,7 @@ public final class DatasetCheck {
   }
 
   public List<TableFinding> run() {
-    String name = table.name();
+    String name = this.name != null ? this.name : table.name();
     Snapshot pinnedSnapshot = table.snapshot(pinned);
     if (pinnedSnapshot == null) {
       return List.of(new TableFinding(SNAPSHOT_MISSING, name + ": the pinned snapshot " + pinned + " no longer"

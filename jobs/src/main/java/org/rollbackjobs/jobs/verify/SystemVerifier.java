@@ -97,7 +97,7 @@ public class SystemVerifier {
     if (loaded == null) {
       return List.of(missing("dataset", table, table));
     }
-    return convert("dataset", table, DatasetCheck.of(loaded).pinned(pin.snapshotId())
+    return convert("dataset", table, DatasetCheck.of(loaded).named(table).pinned(pin.snapshotId())
         .exampleLimit(properties.examples()).run());
   }
 
