@@ -287,8 +287,7 @@ class RebuildIndexCommand implements Callable<Integer> {
     sourceTable = indexSpec.source();
     idColumn = indexSpec.idColumn();
     textColumn = indexSpec.textColumn();
-    Optional<Manifest> manifest = manifestId != null ? Optional.of(manifests.get(definition.name(), manifestId))
-        : manifests.latest(definition.name());
+    Optional<Manifest> manifest = manifests.givenOrLatest(definition.name(), manifestId);
     Optional<ManifestContent.IndexPin> pin = manifest.flatMap(m -> m.content().index(indexSpec.name()));
     if (embedding == null) {
       embedding = pin.map(ManifestContent.IndexPin::embeddingVersion).orElse(indexSpec.embedding());

@@ -137,8 +137,7 @@ class RecomputeFeaturesCommand implements Callable<Integer> {
     if (pipelinesDir == null && featureSpec.pipelines() != null) {
       pipelinesDir = Path.of(featureSpec.pipelines());
     }
-    Optional<Manifest> manifest = manifestId != null ? Optional.of(manifests.get(definition.name(), manifestId))
-        : manifests.latest(definition.name());
+    Optional<Manifest> manifest = manifests.givenOrLatest(definition.name(), manifestId);
     Optional<ManifestContent.FeaturePin> pin = manifest.flatMap(m -> m.content().feature(feature));
     if (version == null) {
       version = pin.map(ManifestContent.FeaturePin::pipelineVersion).orElse(featureSpec.version());

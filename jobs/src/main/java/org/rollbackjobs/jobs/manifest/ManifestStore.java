@@ -71,6 +71,11 @@ public class ManifestStore {
         + " capture one with 'manifest capture --system " + system + " --reason TEXT'"));
   }
 
+  /** The given manifest (bad input when unknown), else the latest one if there is any. */
+  public Optional<Manifest> givenOrLatest(String system, Long id) {
+    return id != null ? Optional.of(get(system, id)) : latest(system);
+  }
+
   public List<Manifest> list(String system, int limit) {
     if (system == null) {
       return jdbc.query("SELECT " + COLUMNS + " FROM rollback.manifests ORDER BY id DESC LIMIT ?",
