@@ -22,6 +22,8 @@ final class DistinctCountColumn implements StateColumn {
   private int pairCount;
   /** The pairs in order (by slot, then id), for writing; null when a pair was added since. */
   private long[] sorted;
+  /** Each id's value as written, encoded once (a value is written for every key that saw it). */
+  private byte[][] encoded = new byte[0][];
 
   DistinctCountColumn() {
     clear();
@@ -73,7 +75,7 @@ final class DistinctCountColumn implements StateColumn {
   public void write(long[] records, int base, int slot, DataOutput out) throws IOException {
     out.writeInt((int) records[base + 1]);
     for (long rest = records[base]; rest != 0; rest &= rest - 1) {
-      ValueCodec.write(out, dictionary.value(Long.numberOfTrailingZeros(rest)));
+      out.write(encoded(Long.numberOfTrailingZeros(rest)));
     }
     if (pairCount > 0) {
       if (sorted == null) {
@@ -81,7 +83,7 @@ final class DistinctCountColumn implements StateColumn {
       }
       int from = Arrays.binarySearch(sorted, (long) slot << 32);
       for (int i = from < 0 ? -from - 1 : from; i < sorted.length && (int) (sorted[i] >>> 32) == slot; i++) {
-        ValueCodec.write(out, dictionary.value((int) sorted[i]));
+        out.write(encoded((int) sorted[i]));
       }
     }
   }
@@ -94,6 +96,17 @@ final class DistinctCountColumn implements StateColumn {
     shift = 64 - Integer.numberOfTrailingZeros(MIN_CELLS);
     pairCount = 0;
     sorted = null;
+    encoded = new byte[0][];
+  }
+
+  private byte[] encoded(int id) {
+    if (id >= encoded.length) {
+      encoded = Arrays.copyOf(encoded, dictionary.size());
+    }
+    if (encoded[id] == null) {
+      encoded[id] = ValueCodec.encode(dictionary.value(id));
+    }
+    return encoded[id];
   }
 
   private void rehash(int cells) {
