@@ -65,7 +65,7 @@ final class RecomputePlanner {
       }
       task.deletes().stream().map(DeleteFile::location).forEach(deletes::add);
     }
-    int partitions = SourceSplits.partitions(splits.size(), threads);
+    int partitions = SourceSplits.partitions(splits.size(), rows, threads);
     // at most one output row per source row: a bucket per million source rows, up to two per thread
     int buckets = pipeline.isKeyed() ? (int) Math.max(1, Math.min(threads * 2L, (rows + 999_999) / 1_000_000)) : 0;
     return new RecomputePlan(runId, normalisedSource, snapshot.snapshotId(), snapshot.timestampMillis(),

@@ -47,4 +47,12 @@ public interface Aggregate<S> {
   default boolean retainsValues() {
     return false;
   }
+
+  /**
+   * A column of states for the map side's in-memory aggregation. The default keeps one {@link #create()}d state
+   * per key; the built-in aggregates use primitive arrays.
+   */
+  default StateColumn newColumn() {
+    return new ObjectStates<>(this);
+  }
 }

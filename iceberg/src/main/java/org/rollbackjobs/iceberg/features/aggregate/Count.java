@@ -60,4 +60,9 @@ final class Count implements Aggregate<Count.State> {
     state.n = in.readLong();
     return state;
   }
+
+  @Override
+  public StateColumn newColumn() {
+    return new CountColumn();
+  }
 }

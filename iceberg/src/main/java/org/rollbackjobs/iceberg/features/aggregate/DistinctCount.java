@@ -126,4 +126,9 @@ final class DistinctCount implements Aggregate<DistinctCount.State> {
     }
     return state;
   }
+
+  @Override
+  public StateColumn newColumn() {
+    return new DistinctCountColumn();
+  }
 }

@@ -66,4 +66,9 @@ class DoubleSum implements Aggregate<CompensatedSum> {
     state.n = in.readLong();
     return state;
   }
+
+  @Override
+  public StateColumn newColumn() {
+    return new DoubleSumColumn();
+  }
 }

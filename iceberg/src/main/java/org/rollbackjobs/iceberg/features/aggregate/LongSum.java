@@ -71,4 +71,9 @@ final class LongSum implements Aggregate<LongSum.State> {
     state.n = in.readLong();
     return state;
   }
+
+  @Override
+  public StateColumn newColumn() {
+    return new LongSumColumn();
+  }
 }

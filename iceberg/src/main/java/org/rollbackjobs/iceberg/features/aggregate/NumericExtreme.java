@@ -105,4 +105,9 @@ final class NumericExtreme implements Aggregate<NumericExtreme.State> {
     state.longValue = in.readLong();
     return state;
   }
+
+  @Override
+  public StateColumn newColumn() {
+    return new NumericExtremeColumn(max, floating);
+  }
 }

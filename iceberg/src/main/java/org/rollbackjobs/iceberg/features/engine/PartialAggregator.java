@@ -4,37 +4,37 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.rollbackjobs.iceberg.features.RowTransform;
 import org.rollbackjobs.iceberg.features.aggregate.Aggregate;
+import org.rollbackjobs.iceberg.features.aggregate.StateColumn;
 import org.rollbackjobs.iceberg.features.value.ValueCodec;
 
 /**
- * Aggregates one map partition's rows per key in memory, within a byte budget. When the estimated size of the
- * partial states passes the budget, they are sorted by key and spilled to one run per bucket, and the map
- * starts empty again; {@link #finish()} spills what is left. Memory stays bounded whatever the number of keys:
- * the reduce side merges the runs.
+ * Aggregates one map partition's rows per key in memory, within a byte budget. Keys and the states of every
+ * aggregate's {@link StateColumn} (entirely, for the built-in aggregates) share one {@link StateTable}: one
+ * table cell per row. When the estimated heap would pass the budget, the states are sorted by key and spilled
+ * to one run per bucket, and the aggregation starts empty again; {@link #finish()} spills what is left. Memory
+ * stays bounded whatever the number of keys: the reduce side merges the runs.
  */
 final class PartialAggregator {
-  /** HashMap node, table slot and state array of one key. */
-  private static final int ENTRY_BYTES = 96;
-  private static final int CANONICAL_VALUES = 65_536;
-
   private final List<Aggregate<Object>> aggregates;
   private final int keyCount;
   private final int buckets;
   private final long budget;
   private final Path directory;
   private final Comparator<Object> order;
-  private final int stateBytes;
-  private final Map<Object, Object[]> states = new HashMap<>(1 << 12);
+  private final StateColumn[] columns;
+  /** Where each column's state starts among a key's states. */
+  private final int[] offsets;
+  private final StateTable table;
+  /** Heap per key kept beside the table (state objects of columns without a primitive layout). */
+  private final int sideBytesPerKey;
   private final List<List<Path>> runsByBucket = new ArrayList<>();
-  private final boolean[] retains;
-  private final Map<Object, Object> canonical = new HashMap<>();
-  private long bytes;
+  /** Heap of the key objects and of what the columns hold beyond the table. */
+  private long heldBytes;
   private int spills;
 
   PartialAggregator(List<Aggregate<Object>> aggregates, int keyCount, int buckets, long budget, Path directory) {
@@ -44,11 +44,15 @@ final class PartialAggregator {
     this.budget = budget;
     this.directory = directory;
     this.order = Keys.order(keyCount);
-    this.stateBytes = aggregates.stream().mapToInt(Aggregate::stateBytes).sum();
-    this.retains = new boolean[aggregates.size()];
-    for (int i = 0; i < retains.length; i++) {
-      retains[i] = aggregates.get(i).retainsValues();
+    this.columns = aggregates.stream().map(Aggregate::newColumn).toArray(StateColumn[]::new);
+    this.offsets = new int[columns.length];
+    int width = 0;
+    for (int i = 0; i < columns.length; i++) {
+      offsets[i] = width;
+      width += columns[i].width();
     }
+    this.table = new StateTable(width);
+    this.sideBytesPerKey = Arrays.stream(columns).mapToInt(StateColumn::bytesPerSlot).sum();
     for (int b = 0; b < buckets; b++) {
       runsByBucket.add(new ArrayList<>());
     }
@@ -57,30 +61,38 @@ final class PartialAggregator {
   /** Folds one transformed row (keys first, then one value per aggregate) into its key's partial states. */
   void add(Object[] row) {
     Object key = Keys.of(row, keyCount);
-    Object[] partial = states.get(key);
-    if (partial == null) {
-      partial = new Object[aggregates.size()];
-      for (int i = 0; i < partial.length; i++) {
-        partial[i] = aggregates.get(i).create();
-      }
-      states.put(key, partial);
-      bytes += ENTRY_BYTES + keyBytes(key) + stateBytes;
+    int known = table.size();
+    if (known > 0 && table.growsOnNextKey() && usedBytes(table.bytesGrown()) > budget) {
+      spill(); // before the table doubles past the budget (a known key would not grow it, but cannot be told apart cheaply)
+      known = 0;
     }
-    for (int i = 0; i < partial.length; i++) {
+    int states = table.statesOf(key);
+    boolean grew = false;
+    if (table.size() != known) {
+      heldBytes += keyBytes(key) + sideBytesPerKey;
+      grew = true;
+    }
+    long[] cells = table.cells();
+    int slot = columns.length == 0 ? 0 : table.slotAt(states);
+    for (int i = 0; i < columns.length; i++) {
       Object value = row[keyCount + i];
       if (value != null && value != RowTransform.SKIP) {
-        value = Keys.normalise(value);
-        bytes += aggregates.get(i).add(partial[i], retains[i] ? canonical(value) : value);
+        long bytes = columns[i].add(cells, states + offsets[i], slot, Keys.normalise(value));
+        if (bytes != 0) {
+          heldBytes += bytes;
+          grew = true;
+        }
       }
     }
-    if (bytes > budget) {
+    // only a new key or a growing state can pass the budget
+    if (grew && usedBytes(table.bytes()) > budget) {
       spill();
     }
   }
 
   /** Spills what is in memory; returns the runs of each bucket in spill order. */
   List<List<Path>> finish() {
-    if (!states.isEmpty() || spills == 0) {
+    if (table.size() > 0 || spills == 0) {
       spill();
     }
     return runsByBucket;
@@ -90,19 +102,29 @@ final class PartialAggregator {
     return spills;
   }
 
+  private long usedBytes(long tableBytes) {
+    return heldBytes + tableBytes;
+  }
+
   private void spill() {
-    List<Map.Entry<Object, Object[]>> entries = new ArrayList<>(states.entrySet());
-    entries.sort(Map.Entry.comparingByKey(order));
+    Integer[] slots = new Integer[table.size()];
+    for (int i = 0; i < slots.length; i++) {
+      slots[i] = i;
+    }
+    Arrays.sort(slots, (a, b) -> order.compare(table.key(a), table.key(b)));
+    int[] statesBySlot = table.statesBySlot();
+    long[] cells = table.cells();
     RunFiles.Writer[] writers = new RunFiles.Writer[buckets];
     try {
-      for (Map.Entry<Object, Object[]> entry : entries) {
-        int bucket = Keys.bucket(entry.getKey(), buckets);
+      for (int slot : slots) {
+        Object key = table.key(slot);
+        int bucket = Keys.bucket(key, buckets);
         if (writers[bucket] == null) {
           Path run = directory.resolve(String.format("spill-%05d-bucket-%05d.run", spills, bucket));
           writers[bucket] = new RunFiles.Writer(run, aggregates, keyCount);
           runsByBucket.get(bucket).add(run);
         }
-        writers[bucket].write(entry.getKey(), entry.getValue());
+        writers[bucket].write(key, slot, cells, statesBySlot[slot], columns, offsets);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot spill partial aggregates to " + directory, e);
@@ -118,26 +140,11 @@ final class PartialAggregator {
       }
     }
     spills++;
-    states.clear();
-    canonical.clear();
-    bytes = 0;
-  }
-
-  /**
-   * One instance per equal retained value, for the first {@link #CANONICAL_VALUES} different values (counted
-   * once); beyond them, every value kept is counted as if it were kept on its own.
-   */
-  private Object canonical(Object value) {
-    Object shared = canonical.get(value);
-    if (shared != null) {
-      return shared;
+    table.clear();
+    for (StateColumn column : columns) {
+      column.clear();
     }
-    if (canonical.size() < CANONICAL_VALUES) {
-      canonical.put(value, value);
-      bytes += ENTRY_BYTES;
-    }
-    bytes += ValueCodec.estimatedBytes(value);
-    return value;
+    heldBytes = 0;
   }
 
   private int keyBytes(Object key) {

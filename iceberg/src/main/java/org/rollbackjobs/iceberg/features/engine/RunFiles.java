@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.rollbackjobs.iceberg.features.aggregate.Aggregate;
+import org.rollbackjobs.iceberg.features.aggregate.StateColumn;
 import org.rollbackjobs.iceberg.features.value.ValueCodec;
 
 /**
@@ -38,6 +39,24 @@ final class RunFiles {
     }
 
     void write(Object key, Object[] states) throws IOException {
+      writeKey(key);
+      for (int i = 0; i < states.length; i++) {
+        aggregates.get(i).write(states[i], out);
+      }
+      records++;
+    }
+
+    /** The same record from the states of {@code slot}, its record starting at {@code record}. */
+    void write(Object key, int slot, long[] states, int record, StateColumn[] columns, int[] offsets)
+        throws IOException {
+      writeKey(key);
+      for (int i = 0; i < columns.length; i++) {
+        columns[i].write(states, record + offsets[i], slot, out);
+      }
+      records++;
+    }
+
+    private void writeKey(Object key) throws IOException {
       out.writeByte(RECORD);
       if (keyCount == 1) {
         ValueCodec.write(out, key);
@@ -46,10 +65,6 @@ final class RunFiles {
           ValueCodec.write(out, value);
         }
       }
-      for (int i = 0; i < states.length; i++) {
-        aggregates.get(i).write(states[i], out);
-      }
-      records++;
     }
 
     long records() {

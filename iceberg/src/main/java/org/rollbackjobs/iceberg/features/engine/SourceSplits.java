@@ -31,13 +31,18 @@ public final class SourceSplits {
     return tasks;
   }
 
+  /** Source rows per map partition beyond which a table gets more partitions than threads. */
+  static final long ROWS_PER_PARTITION = 20_000_000L;
+
   /**
-   * How many partitions to cut {@code splits} tasks into: two per thread. More would make restarts redo less but
-   * aggregate worse: every partition emits a partial state for each key it sees, so few large partitions
-   * combine many rows per key before anything is spilled or merged.
+   * How many partitions to cut {@code splits} tasks of {@code rows} rows into: one per thread, so that each
+   * partition combines as many rows per key as it can before its partial states are spilled (every partition
+   * spills a state for each key it saw, and the reduce side merges them all); more for large tables, so that a
+   * restart redoes at most about {@link #ROWS_PER_PARTITION} rows per unfinished partition.
    */
-  public static int partitions(int splits, int threads) {
-    return Math.max(1, Math.min(splits, threads * 2));
+  public static int partitions(int splits, long rows, int threads) {
+    long wanted = Math.max(threads, (rows + ROWS_PER_PARTITION - 1) / ROWS_PER_PARTITION);
+    return (int) Math.max(1, Math.min(splits, wanted));
   }
 
   /**

@@ -1,8 +1,11 @@
 package org.rollbackjobs.iceberg.features.value;
 
+import java.io.ByteArrayOutputStream;
 import java.io.DataInput;
 import java.io.DataOutput;
+import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -37,6 +40,17 @@ public final class ValueCodec {
   static final int FIXED = 14;
 
   private ValueCodec() {}
+
+  /** What {@link #write} writes for {@code value}, for values written many times. */
+  public static byte[] encode(Object value) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try {
+      write(new DataOutputStream(bytes), value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
 
   public static void write(DataOutput out, Object value) throws IOException {
     if (value == null) {
