@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
@@ -21,6 +22,7 @@ import org.rollbackjobs.iceberg.features.FeaturePipeline;
 import org.rollbackjobs.iceberg.features.RecomputeFeatures;
 import org.rollbackjobs.iceberg.features.RecomputePlan;
 import org.rollbackjobs.iceberg.features.RowTransform;
+import org.rollbackjobs.iceberg.features.engine.InputWidening;
 import org.rollbackjobs.iceberg.features.engine.SourceReader;
 
 /**
@@ -192,6 +194,7 @@ public final class FeatureTableCheck {
     Table sourceTable = CatalogLoader.loadTable(catalog, source);
     RowTransform transform = pipeline.newTransform(plan.context());
     Object[] row = new Object[pipeline.outputSchema().columns().size()];
+    UnaryOperator<StructLike> widened = InputWidening.of(plan.projection(), pipeline.inputColumns());
     long kept = 0;
     try (CloseableIterable<FileScanTask> tasks = sourceTable.newScan().useSnapshot(sourceSnapshot)
         .project(plan.projection()).planFiles()) {
@@ -199,7 +202,7 @@ public final class FeatureTableCheck {
         try (CloseableIterable<Record> records = SourceReader.open(sourceTable, task, plan.projection())) {
           for (Record record : records) {
             Arrays.fill(row, null);
-            if (transform.apply(widened(record), row)) {
+            if (transform.apply(widened.apply(record), row)) {
               kept++;
               if (keyCount > 0) {
                 keys.add(KeySample.keyOf(row, keyCount));
@@ -238,33 +241,6 @@ public final class FeatureTableCheck {
     return rows;
   }
 
-  /** The engine widens int to long and float to double for the pipeline; the check must see the same values. */
-  private StructLike widened(Record record) {
-    return new StructLike() {
-      @Override
-      public int size() {
-        return record.size();
-      }
-
-      @Override
-      public <T> T get(int pos, Class<T> javaClass) {
-        Object value = record.get(pos, Object.class);
-        if (value instanceof Integer i && pipeline.inputColumns().size() > pos
-            && pipeline.inputColumns().get(pos).type().typeId() == org.apache.iceberg.types.Type.TypeID.LONG) {
-          value = i.longValue();
-        } else if (value instanceof Float f && pipeline.inputColumns().size() > pos
-            && pipeline.inputColumns().get(pos).type().typeId() == org.apache.iceberg.types.Type.TypeID.DOUBLE) {
-          value = f.doubleValue();
-        }
-        return javaClass.cast(value);
-      }
-
-      @Override
-      public <T> void set(int pos, T value) {
-        throw new UnsupportedOperationException("read-only");
-      }
-    };
-  }
 
   private String pinnedPipeline() {
     return pipeline.name() + " version " + pipeline.version();

@@ -43,7 +43,7 @@ public final class MapTask {
   public static Result run(Table source, FeaturePipeline pipeline, RecomputePlan plan, List<FileScanTask> tasks,
       Path runDirectory, long memoryBudget, OutputFiles output, String filePrefix, ProgressListener progress) {
     Schema projection = plan.projection();
-    UnaryOperator<StructLike> widen = widening(projection, pipeline.inputColumns());
+    UnaryOperator<StructLike> widen = InputWidening.of(projection, pipeline.inputColumns());
     RowTransform transform = pipeline.newTransform(plan.context());
     Object[] row = new Object[pipeline.outputSchema().columns().size()];
     PartialAggregator aggregator = null;
@@ -117,44 +117,4 @@ public final class MapTask {
     return aggregates;
   }
 
-  /** An int source column read for a long input, or a float for a double, is widened as the pipeline expects. */
-  private static UnaryOperator<StructLike> widening(Schema projection, List<Types.NestedField> inputs) {
-    boolean[] toLong = new boolean[inputs.size()];
-    boolean[] toDouble = new boolean[inputs.size()];
-    boolean any = false;
-    for (int i = 0; i < inputs.size(); i++) {
-      Type read = projection.columns().get(i).type();
-      Type wanted = inputs.get(i).type();
-      toLong[i] = read.typeId() == Type.TypeID.INTEGER && wanted.typeId() == Type.TypeID.LONG;
-      toDouble[i] = read.typeId() == Type.TypeID.FLOAT && wanted.typeId() == Type.TypeID.DOUBLE;
-      any |= toLong[i] || toDouble[i];
-    }
-    if (!any) {
-      return UnaryOperator.identity();
-    }
-    return struct -> new StructLike() {
-      @Override
-      public int size() {
-        return struct.size();
-      }
-
-      @Override
-      public <T> T get(int pos, Class<T> javaClass) {
-        Object value = struct.get(pos, Object.class);
-        if (value != null && pos < toLong.length) {
-          if (toLong[pos]) {
-            value = ((Integer) value).longValue();
-          } else if (toDouble[pos]) {
-            value = ((Float) value).doubleValue();
-          }
-        }
-        return javaClass.cast(value);
-      }
-
-      @Override
-      public <T> void set(int pos, T value) {
-        throw new UnsupportedOperationException("source rows are read-only");
-      }
-    };
-  }
 }
