@@ -1,12 +1,13 @@
 package org.rollbackjobs.jobs.manifest;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.catalog.Catalog;
 import org.rollbackjobs.iceberg.catalog.CatalogLoader;
 import org.rollbackjobs.iceberg.snapshot.SnapshotTags;
+import org.rollbackjobs.jobs.cli.Output;
 import org.rollbackjobs.jobs.manifest.ManifestContent.IndexPin;
 import org.rollbackjobs.jobs.manifest.ManifestContent.TagPin;
 import org.rollbackjobs.jobs.system.SystemCatalog;
@@ -90,18 +91,8 @@ public class ManifestCapture {
     return new ManifestContent(content.datasets(), content.features(), content.indexes(), content.models(), tags);
   }
 
+  /** Findings as JSON objects: the record's fields, kebab-case, as everywhere in the output. */
   public static List<Map<String, Object>> findingsJson(List<Finding> findings) {
-    List<Map<String, Object>> json = new ArrayList<>();
-    for (Finding f : findings) {
-      Map<String, Object> row = new LinkedHashMap<>();
-      row.put("component", f.component());
-      row.put("name", f.name());
-      row.put("kind", f.kind());
-      row.put("message", f.message());
-      row.put("count", f.count());
-      row.put("examples", f.examples());
-      json.add(row);
-    }
-    return json;
+    return Output.JSON.convertValue(findings, new TypeReference<List<Map<String, Object>>>() {});
   }
 }

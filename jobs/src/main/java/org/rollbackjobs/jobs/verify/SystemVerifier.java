@@ -93,7 +93,7 @@ public class SystemVerifier {
     if (pin == null) {
       return List.of(notPinned("dataset", table, table));
     }
-    Table loaded = load("dataset", table);
+    Table loaded = load(table);
     if (loaded == null) {
       return List.of(missing("dataset", table, table));
     }
@@ -106,7 +106,7 @@ public class SystemVerifier {
       return List.of(notPinned("feature", spec.name(), spec.target() + " (no pipeline version: the feature table"
           + " has no recompute lineage and the system file gives no version)"));
     }
-    if (load("feature", pin.target()) == null) {
+    if (load(pin.target()) == null) {
       return List.of(missing("feature", spec.name(), pin.target()));
     }
     FeaturePipeline pipeline;
@@ -133,7 +133,7 @@ public class SystemVerifier {
     if (pin == null) {
       return List.of(notPinned("index", spec.name(), spec.qualifiedName()));
     }
-    Table source = load("index", pin.source());
+    Table source = load(pin.source());
     if (source == null) {
       return List.of(missing("index", spec.name(), pin.source()));
     }
@@ -149,7 +149,7 @@ public class SystemVerifier {
         .toList();
   }
 
-  private Table load(String component, String table) {
+  private Table load(String table) {
     Catalog c = catalog.getObject();
     if (!c.tableExists(TableName.parse(table))) {
       return null;

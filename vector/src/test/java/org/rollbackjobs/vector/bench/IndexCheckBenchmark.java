@@ -1,5 +1,11 @@
 package org.rollbackjobs.vector.bench;
 
+import static org.rollbackjobs.vector.bench.BenchmarkSupport.deleteRecursively;
+import static org.rollbackjobs.vector.bench.BenchmarkSupport.log;
+import static org.rollbackjobs.vector.bench.BenchmarkSupport.median;
+import static org.rollbackjobs.vector.bench.BenchmarkSupport.parse;
+import static org.rollbackjobs.vector.bench.BenchmarkSupport.seconds;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,13 +16,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.apache.iceberg.Table;
 import org.rollbackjobs.vector.embedding.BuiltInModel;
@@ -359,40 +363,4 @@ public final class IndexCheckBenchmark {
     }
   }
 
-  private static double median(List<Long> nanos) {
-    long[] sorted = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
-    int middle = sorted.length / 2;
-    double value = sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2.0;
-    return value / 1e9;
-  }
-
-  private static double seconds(long nanos) {
-    return nanos / 1e9;
-  }
-
-  private static void log(String format, Object... args) {
-    System.err.printf(Locale.ROOT, format + "%n", args);
-  }
-
-  private static Map<String, String> parse(String[] args) {
-    Map<String, String> options = new HashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      if (!args[i].startsWith("--")) {
-        throw new IllegalArgumentException("unexpected argument " + args[i]);
-      }
-      String key = args[i].substring(2);
-      if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
-        options.put(key, args[++i]);
-      } else {
-        options.put(key, "true");
-      }
-    }
-    return options;
-  }
-
-  private static void deleteRecursively(Path root) throws IOException {
-    try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
-  }
 }
