@@ -26,6 +26,7 @@ public final class GenericDataFiles {
     try {
       DataWriter<Record> writer = Parquet.writeData(out)
           .schema(table.schema())
+          .setAll(table.properties()) // row group, page and dictionary sizes, codec: as the table says
           .createWriterFunc(type -> GenericParquetWriter.create(table.schema(), type))
           .withSpec(table.spec())
           .overwrite()

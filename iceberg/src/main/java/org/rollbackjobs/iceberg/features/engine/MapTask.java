@@ -12,7 +12,6 @@ import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
@@ -64,8 +63,8 @@ public final class MapTask {
     long unreported = 0;
     try {
       for (FileScanTask task : tasks) {
-        try (CloseableIterable<Record> records = SourceReader.open(source, task, projection)) {
-          for (Record record : records) {
+        try (CloseableIterable<? extends StructLike> records = SourceReader.openRows(source, task, projection)) {
+          for (StructLike record : records) {
             read++;
             if (++unreported == PROGRESS_EVERY) {
               progress.rowsRead(unreported);

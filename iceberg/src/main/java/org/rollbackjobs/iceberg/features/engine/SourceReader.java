@@ -1,9 +1,12 @@
 package org.rollbackjobs.iceberg.features.engine;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Map;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Schema;
+import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.DeleteFilter;
 import org.apache.iceberg.data.GenericDeleteFilter;
@@ -21,6 +24,19 @@ import org.apache.iceberg.util.PartitionUtil;
  */
 public final class SourceReader {
   private SourceReader() {}
+
+  /**
+   * The task's rows projected on {@code projection}, read column by column where {@link ColumnarSourceReader}
+   * covers the task and with {@link #open} otherwise: the same values either way. The row object may be reused.
+   */
+  public static CloseableIterable<? extends StructLike> openRows(Table table, FileScanTask task, Schema projection) {
+    try {
+      CloseableIterable<StructLike> columnar = ColumnarSourceReader.open(table, task, projection);
+      return columnar != null ? columnar : open(table, task, projection);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + task.file().location(), e);
+    }
+  }
 
   public static CloseableIterable<Record> open(Table table, FileScanTask task, Schema projection) {
     if (task.file().format() != FileFormat.PARQUET) {
