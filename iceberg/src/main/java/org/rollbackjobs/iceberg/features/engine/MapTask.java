@@ -29,6 +29,7 @@ import org.rollbackjobs.iceberg.features.aggregate.Aggregate;
  */
 public final class MapTask {
   private static final int PROGRESS_EVERY = 16_384;
+  private static final int BATCH = 64;
 
   private MapTask() {}
 
@@ -44,7 +45,11 @@ public final class MapTask {
     Schema projection = plan.projection();
     UnaryOperator<StructLike> widen = InputWidening.of(projection, pipeline.inputColumns());
     RowTransform transform = pipeline.newTransform(plan.context());
-    Object[] row = new Object[pipeline.outputSchema().columns().size()];
+    int width = pipeline.outputSchema().columns().size();
+    // per-key rows are folded a batch at a time (see PartialAggregator.addAll); a source whose values may be
+    // containers the reader reuses (binary) is folded row by row, before the next row overwrites them
+    Object[][] batch = new Object[pipeline.isKeyed() && immutableValues(projection) ? BATCH : 1][width];
+    int batched = 0;
     PartialAggregator aggregator = null;
     FeatureWriter writer = null;
     if (pipeline.isKeyed()) {
@@ -70,13 +75,15 @@ public final class MapTask {
               progress.rowsRead(unreported);
               unreported = 0;
             }
+            Object[] row = batch[batched];
             Arrays.fill(row, null);
             if (transform.apply(widen.apply(record), row)) {
               kept++;
-              if (aggregator != null) {
-                aggregator.add(row);
-              } else {
+              if (aggregator == null) {
                 writer.write(row);
+              } else if (++batched == batch.length) {
+                aggregator.addAll(batch, batched);
+                batched = 0;
               }
             }
           }
@@ -86,6 +93,7 @@ public final class MapTask {
       }
       progress.rowsRead(unreported);
       if (aggregator != null) {
+        aggregator.addAll(batch, batched);
         aggregator.finish();
         return new Result(read, kept, runDirectory.toString(), aggregator.spills(), List.of());
       }
@@ -95,6 +103,11 @@ public final class MapTask {
         writer.close();
       }
     }
+  }
+
+  private static boolean immutableValues(Schema projection) {
+    return projection.columns().stream().allMatch(c -> c.type().isPrimitiveType()
+        && c.type().typeId() != Type.TypeID.BINARY && c.type().typeId() != Type.TypeID.FIXED);
   }
 
   /** The runs one map partition wrote for {@code bucket}, in spill order. */

@@ -36,6 +36,7 @@ final class PartialAggregator {
   /** Heap of the key objects and of what the columns hold beyond the table. */
   private long heldBytes;
   private int spills;
+  private Object[] batchKeys = new Object[0];
 
   PartialAggregator(List<Aggregate<Object>> aggregates, int keyCount, int buckets, long budget, Path directory) {
     this.aggregates = aggregates;
@@ -58,15 +59,34 @@ final class PartialAggregator {
     }
   }
 
+  /** Folds the first {@code count} rows of a batch, their keys' cells fetched first (see {@link StateTable#prefetch}). */
+  void addAll(Object[][] rows, int count) {
+    if (batchKeys.length < count) {
+      batchKeys = new Object[count];
+    }
+    for (int i = 0; i < count; i++) {
+      batchKeys[i] = Keys.of(rows[i], keyCount);
+    }
+    table.prefetch(batchKeys, count);
+    for (int i = 0; i < count; i++) {
+      add(rows[i], batchKeys[i], i);
+      batchKeys[i] = null;
+    }
+  }
+
   /** Folds one transformed row (keys first, then one value per aggregate) into its key's partial states. */
   void add(Object[] row) {
-    Object key = Keys.of(row, keyCount);
+    add(row, Keys.of(row, keyCount), -1);
+  }
+
+  /** @param prefetched the key's index in the last prefetch, or -1 */
+  private void add(Object[] row, Object key, int prefetched) {
     int known = table.size();
     if (known > 0 && table.growsOnNextKey() && usedBytes(table.bytesGrown()) > budget) {
       spill(); // before the table doubles past the budget (a known key would not grow it, but cannot be told apart cheaply)
       known = 0;
     }
-    int states = table.statesOf(key);
+    int states = prefetched >= 0 ? table.statesOfPrefetched(key, prefetched) : table.statesOf(key);
     boolean grew = false;
     if (table.size() != known) {
       heldBytes += keyBytes(key) + sideBytesPerKey;

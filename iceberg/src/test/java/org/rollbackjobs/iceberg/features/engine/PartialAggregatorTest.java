@@ -38,11 +38,14 @@ class PartialAggregatorTest {
       (Aggregate<Object>) Aggregates.min(Types.StringType.get()));
 
   @ParameterizedTest
-  @CsvSource({"1, 100000000", "1, 200000", "2, 100000000", "2, 200000"})
-  void partialStatesMergedEqualOneStatePerKey(int keyCount, long budget) throws IOException {
+  @CsvSource({"1, 100000000, 1", "1, 200000, 1", "2, 100000000, 1", "2, 200000, 1",
+      "1, 100000000, 64", "1, 200000, 64", "2, 200000, 37"})
+  void partialStatesMergedEqualOneStatePerKey(int keyCount, long budget, int batchSize) throws IOException {
     Random random = new Random(7);
     Map<List<Object>, Object[]> expected = new HashMap<>();
     PartialAggregator aggregator = new PartialAggregator(AGGREGATES, keyCount, 3, budget, work.resolve("runs"));
+    Object[][] batch = new Object[batchSize][];
+    int batched = 0;
     for (int i = 0; i < 60_000; i++) {
       Object[] row = new Object[keyCount + AGGREGATES.size()];
       for (int k = 0; k < keyCount; k++) {
@@ -64,8 +67,17 @@ class PartialAggregatorTest {
           AGGREGATES.get(a).add(states[a], value);
         }
       }
-      aggregator.add(row.clone());
+      if (batchSize == 1) {
+        aggregator.add(row.clone());
+      } else { // as the map task folds rows: a batch at a time, spills falling inside batches
+        batch[batched++] = row.clone();
+        if (batched == batchSize) {
+          aggregator.addAll(batch, batched);
+          batched = 0;
+        }
+      }
     }
+    aggregator.addAll(batch, batched);
     List<List<Path>> runs = aggregator.finish();
     if (budget < 1_000_000) {
       assertThat(aggregator.spills()).isGreaterThan(3);
