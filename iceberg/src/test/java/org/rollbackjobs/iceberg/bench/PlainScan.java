@@ -9,13 +9,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Schema;
+import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
-import org.apache.iceberg.data.Record;
 import org.apache.iceberg.data.parquet.GenericParquetReaders;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.parquet.Parquet;
 import org.rollbackjobs.iceberg.catalog.CatalogLoader;
+import org.rollbackjobs.iceberg.features.engine.SourceReader;
 
 /**
  * A plain scan of some columns of a table with Iceberg's generic Parquet reader, one thread per core over the
@@ -28,6 +29,16 @@ public final class PlainScan {
 
   /** @return {wall seconds, process CPU seconds during the scan} */
   public static double[] run(Table table, Schema projection, ExecutorService pool, long expected) throws Exception {
+    return run(table, projection, pool, expected, false);
+  }
+
+  /**
+   * @param jobReader read as the recompute job does ({@link SourceReader#openRows}: Parquet's column readers, one
+   *     String per dictionary entry) instead of with Iceberg's generic reader
+   * @return {wall seconds, process CPU seconds during the scan}
+   */
+  public static double[] run(Table table, Schema projection, ExecutorService pool, long expected, boolean jobReader)
+      throws Exception {
     List<FileScanTask> tasks = new ArrayList<>();
     try (CloseableIterable<FileScanTask> planned = table.newScan().project(projection).planFiles()) {
       planned.forEach(tasks::add);
@@ -39,16 +50,18 @@ public final class PlainScan {
       results.add(pool.submit(() -> {
         long count = 0;
         long hash = 0;
-        try (CloseableIterable<Record> records = Parquet.read(table.io().newInputFile(task.file().location()))
-            .project(projection)
-            .createReaderFunc(fileSchema -> GenericParquetReaders.buildReader(projection, fileSchema))
-            .split(task.start(), task.length())
-            .reuseContainers()
-            .build()) {
-          for (Record record : records) {
+        try (CloseableIterable<? extends StructLike> records = jobReader
+            ? SourceReader.openRows(table, task, projection)
+            : Parquet.read(table.io().newInputFile(task.file().location()))
+                .project(projection)
+                .createReaderFunc(fileSchema -> GenericParquetReaders.buildReader(projection, fileSchema))
+                .split(task.start(), task.length())
+                .reuseContainers()
+                .build()) {
+          for (StructLike record : records) {
             count++;
             for (int i = 0; i < record.size(); i++) {
-              Object value = record.get(i);
+              Object value = record.get(i, Object.class);
               hash += value == null ? 0 : value.hashCode();
             }
           }
