@@ -37,6 +37,12 @@ final class PartialAggregator {
   private long heldBytes;
   private int spills;
   private Object[] batchKeys = new Object[0];
+  /** Per slot of the table: the key's bucket and {@link KeyPrefix}. */
+  private int[] bucketBySlot = new int[0];
+  private long[] prefixBySlot = new long[0];
+  /** The type of the keys since the last spill; the prefixes are compared only while there is one. */
+  private Class<?> prefixType;
+  private boolean prefixesComparable = true;
 
   PartialAggregator(List<Aggregate<Object>> aggregates, int keyCount, int buckets, long budget, Path directory) {
     this.aggregates = aggregates;
@@ -87,13 +93,14 @@ final class PartialAggregator {
       known = 0;
     }
     int states = prefetched >= 0 ? table.statesOfPrefetched(key, prefetched) : table.statesOf(key);
+    int slot = table.slotAt(states);
     boolean grew = false;
     if (table.size() != known) {
       heldBytes += keyBytes(key) + sideBytesPerKey;
       grew = true;
+      remember(slot, key);
     }
     long[] cells = table.cells();
-    int slot = columns.length == 0 ? 0 : table.slotAt(states);
     for (int i = 0; i < columns.length; i++) {
       Object value = row[keyCount + i];
       if (value != null && value != RowTransform.SKIP) {
@@ -123,7 +130,26 @@ final class PartialAggregator {
   }
 
   private long usedBytes(long tableBytes) {
-    return heldBytes + tableBytes;
+    return heldBytes + tableBytes + 12L * bucketBySlot.length;
+  }
+
+  /** A new key's bucket and order prefix, worked out while the key is still in cache, for the spill. */
+  private void remember(int slot, Object key) {
+    if (slot == bucketBySlot.length) {
+      int length = Math.max(64, slot * 2);
+      bucketBySlot = Arrays.copyOf(bucketBySlot, length);
+      prefixBySlot = Arrays.copyOf(prefixBySlot, length);
+    }
+    bucketBySlot[slot] = Keys.bucket(key, buckets);
+    prefixBySlot[slot] = KeyPrefix.of(key);
+    Class<?> type = KeyPrefix.typeOf(key);
+    if (type != null) {
+      if (prefixType == null) {
+        prefixType = type;
+      } else if (prefixType != type) {
+        prefixesComparable = false;
+      }
+    }
   }
 
   private void spill() {
@@ -131,14 +157,24 @@ final class PartialAggregator {
     for (int i = 0; i < slots.length; i++) {
       slots[i] = i;
     }
-    Arrays.sort(slots, (a, b) -> order.compare(table.key(a), table.key(b)));
+    // by bucket, then key: the prefixes settle most comparisons without visiting the keys
+    int[] bucketOf = bucketBySlot;
+    long[] prefixOf = prefixBySlot;
+    boolean byPrefix = prefixesComparable;
+    Arrays.sort(slots, (a, b) -> {
+      int c = Integer.compare(bucketOf[a], bucketOf[b]);
+      if (c == 0 && byPrefix) {
+        c = Long.compareUnsigned(prefixOf[a], prefixOf[b]);
+      }
+      return c != 0 ? c : order.compare(table.key(a), table.key(b));
+    });
     int[] statesBySlot = table.statesBySlot();
     long[] cells = table.cells();
     RunFiles.Writer[] writers = new RunFiles.Writer[buckets];
     try {
       for (int slot : slots) {
         Object key = table.key(slot);
-        int bucket = Keys.bucket(key, buckets);
+        int bucket = bucketOf[slot];
         if (writers[bucket] == null) {
           Path run = directory.resolve(String.format("spill-%05d-bucket-%05d.run", spills, bucket));
           writers[bucket] = new RunFiles.Writer(run, aggregates, keyCount);
@@ -160,6 +196,8 @@ final class PartialAggregator {
       }
     }
     spills++;
+    prefixType = null;
+    prefixesComparable = true;
     table.clear();
     for (StateColumn column : columns) {
       column.clear();

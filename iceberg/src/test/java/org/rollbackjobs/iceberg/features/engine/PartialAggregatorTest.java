@@ -38,9 +38,11 @@ class PartialAggregatorTest {
       (Aggregate<Object>) Aggregates.min(Types.StringType.get()));
 
   @ParameterizedTest
-  @CsvSource({"1, 100000000, 1", "1, 200000, 1", "2, 100000000, 1", "2, 200000, 1",
-      "1, 100000000, 64", "1, 200000, 64", "2, 200000, 37"})
-  void partialStatesMergedEqualOneStatePerKey(int keyCount, long budget, int batchSize) throws IOException {
+  @CsvSource({"1, 100000000, 1, true", "1, 200000, 1, true", "2, 100000000, 1, true", "2, 200000, 1, true",
+      "1, 100000000, 64, true", "1, 200000, 64, true", "2, 200000, 37, true",
+      "1, 200000, 64, false", "2, 200000, 64, false"})
+  void partialStatesMergedEqualOneStatePerKey(int keyCount, long budget, int batchSize, boolean mixedTypes)
+      throws IOException {
     Random random = new Random(7);
     Map<List<Object>, Object[]> expected = new HashMap<>();
     PartialAggregator aggregator = new PartialAggregator(AGGREGATES, keyCount, 3, budget, work.resolve("runs"));
@@ -49,7 +51,7 @@ class PartialAggregatorTest {
     for (int i = 0; i < 60_000; i++) {
       Object[] row = new Object[keyCount + AGGREGATES.size()];
       for (int k = 0; k < keyCount; k++) {
-        row[k] = key(random);
+        row[k] = mixedTypes ? key(random) : stringKey(random); // one type: spills sort by key prefixes
       }
       row[keyCount] = Aggregates.ROW;
       row[keyCount + 1] = random.nextInt(10) == 0 ? null : random.nextGaussian() * 1e6;
@@ -103,6 +105,17 @@ class PartialAggregatorTest {
         }
       }
     });
+  }
+
+  /** String keys only, sharing prefixes, some beyond one byte per character, some frequent, some rare. */
+  private static Object stringKey(Random random) {
+    int n = random.nextInt(random.nextInt(4) == 0 ? 20_000 : 300);
+    return switch (n % 4) {
+      case 0 -> "c" + n;
+      case 1 -> "customer-" + n;
+      case 2 -> "ключ-" + n;
+      default -> random.nextInt(50) == 0 ? null : "c\u00ff" + n;
+    };
   }
 
   /** Keys of every kind the table handles, some frequent, some rare. */
