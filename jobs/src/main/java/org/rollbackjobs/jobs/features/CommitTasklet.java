@@ -39,6 +39,7 @@ class CommitTasklet implements Tasklet {
     var job = step.getJobExecution();
     RecomputePlan plan = RecomputeJobSupport.plan(job);
     RecomputeRequest request = RecomputeRequest.fromJobParameters(job.getJobParameters());
+    LOG.debug("commit step starts (cpu {} ms)", RecomputeJobSupport.cpuMillis());
 
     List<StepExecution> maps = support.completedPartitions(job, RecomputeJobSupport.MAP_WORKER,
         RecomputeJobSupport.mapPartitions(plan));
@@ -61,6 +62,7 @@ class CommitTasklet implements Tasklet {
     summary.put(FeatureLineage.REASON, request.reason());
     summary.put(FeatureLineage.ACTOR, request.actor());
     summary.put(FeatureLineage.JOB_EXECUTION, Long.toString(job.getId()));
+    LOG.debug("committing {} data files (cpu {} ms)", files.size(), RecomputeJobSupport.cpuMillis());
     FeatureCommit.Outcome outcome = FeatureCommit.commit(support.catalog(), source.io(), plan, files, summary);
     LOG.info("{} {} snapshot {}: {} rows in {} data files", plan.targetTable(),
         outcome.alreadyCommitted() ? "was already committed as" : "committed as", outcome.snapshotId(), outcome.rows(),

@@ -73,6 +73,7 @@ class MapPartitionTasklet implements Tasklet {
       contribution.incrementWriteCount(result.rowsKept());
       LOG.info("map partition {} of {} done: {} rows read, {} kept, {} spill round(s)", partition, plan.partitions(),
           result.rowsRead(), result.rowsKept(), result.spills());
+      LOG.debug("map partition {} ends (cpu {} ms)", partition, RecomputeJobSupport.cpuMillis());
       return RepeatStatus.FINISHED;
     } finally {
       attempt.close();

@@ -28,6 +28,7 @@ class PrepareTasklet implements Tasklet {
     var step = chunkContext.getStepContext().getStepExecution();
     var job = step.getJobExecution();
     RecomputeRequest request = RecomputeRequest.fromJobParameters(job.getJobParameters());
+    LOG.debug("prepare step starts (cpu {} ms)", RecomputeJobSupport.cpuMillis());
     FeaturePipeline pipeline = support.pipeline(job.getJobParameters());
     RecomputePlan plan = RecomputeFeatures.of(support.catalog())
         .pipeline(pipeline)

@@ -32,10 +32,12 @@ class RecomputeJobListener implements JobExecutionListener {
     RecomputeRequest request = RecomputeRequest.fromJobParameters(execution.getJobParameters());
     LOG.info("recompute-features job execution {}: {} version {} from {} snapshot {} into {}", execution.getId(),
         request.pipeline(), request.version(), request.source(), request.sourceSnapshotId(), request.target());
+    LOG.debug("job starts (cpu {} ms)", RecomputeJobSupport.cpuMillis());
   }
 
   @Override
   public void afterJob(JobExecution execution) {
+    LOG.debug("recompute-features job execution {} ends {} (cpu {} ms)", execution.getId(), execution.getStatus(), RecomputeJobSupport.cpuMillis());
     RecomputeRequest request = RecomputeRequest.fromJobParameters(execution.getJobParameters());
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("pipeline", request.pipeline());

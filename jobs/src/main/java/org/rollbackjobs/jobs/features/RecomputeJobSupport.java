@@ -127,6 +127,15 @@ class RecomputeJobSupport {
     return name.substring(name.indexOf(':') + 1);
   }
 
+  /** CPU time of this process so far in ms (all threads, JIT and GC included), or -1; for debug logs of the phases. */
+  static long cpuMillis() {
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime() / 1_000_000;
+    }
+    return -1;
+  }
+
   static List<String> lines(String text) {
     return text == null || text.isEmpty() ? List.of() : List.of(text.split("\n"));
   }

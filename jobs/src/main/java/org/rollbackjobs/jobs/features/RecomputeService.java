@@ -26,6 +26,7 @@ import org.springframework.stereotype.Service;
  */
 @Service
 public class RecomputeService {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RecomputeService.class);
   private final ObjectProvider<org.apache.iceberg.catalog.Catalog> catalog;
   private final FeaturePipelines pipelines;
   private final PipelineRegistry registry;
@@ -50,11 +51,14 @@ public class RecomputeService {
 
   public RecomputeOutcome recompute(RecomputeRequest request) {
     long started = System.nanoTime();
+    LOG.debug("recompute of {} requested (cpu {} ms)", request.target(), RecomputeJobSupport.cpuMillis());
     FeaturePipeline pipeline;
     RecomputePlan plan;
     try {
       pipeline = pipeline(request);
+      LOG.debug("pipeline {} version {} loaded (cpu {} ms)", request.pipeline(), request.version(), RecomputeJobSupport.cpuMillis());
       plan = planWith(pipeline, request);
+      LOG.debug("planned (cpu {} ms)", RecomputeJobSupport.cpuMillis());
     } catch (BadInputException e) {
       audit(request, "rejected", null, Map.of("error", e.getMessage()));
       throw e;
@@ -66,10 +70,12 @@ public class RecomputeService {
           Duration.ofNanos(System.nanoTime() - started));
     }
     registry.register(pipeline, request.actor());
+    LOG.debug("pipeline registered; launching the job (cpu {} ms)", RecomputeJobSupport.cpuMillis());
     long cpuBefore = processCpuNanos();
     JobExecution execution = jobRunner.run(RecomputeFeaturesJobConfiguration.JOB_NAME,
         request.withSourceSnapshot(plan.sourceSnapshotId()).toJobParameters(pipeline.definitionHash()));
     long executionId = execution.getId();
+    LOG.debug("job execution {} ended {} (cpu {} ms)", executionId, execution.getStatus(), RecomputeJobSupport.cpuMillis());
     if (execution.getStatus() == BatchStatus.COMPLETED) {
       Map<String, Object> result = new LinkedHashMap<>(result(execution));
       long cpu = processCpuNanos() - cpuBefore;

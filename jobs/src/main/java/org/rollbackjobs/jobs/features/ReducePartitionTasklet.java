@@ -21,6 +21,7 @@ import org.springframework.stereotype.Component;
 /** One reduce bucket: merges every map partition's runs of the bucket and writes the finished rows to data files. */
 @Component
 class ReducePartitionTasklet implements Tasklet {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReducePartitionTasklet.class);
   static final String BUCKET = "bucket";
   static final String KEYS = "reduce.keys";
   static final String DATA_FILES = "reduce.data-files";
@@ -39,6 +40,7 @@ class ReducePartitionTasklet implements Tasklet {
     FeaturePipeline pipeline = support.pipeline(job.getJobParameters());
     ExecutionContext context = step.getExecutionContext();
     int bucket = context.getInt(BUCKET);
+    LOG.debug("reduce bucket {} starts (cpu {} ms)", bucket, RecomputeJobSupport.cpuMillis());
 
     List<Path> runs = new ArrayList<>();
     for (StepExecution map : support.completedPartitions(job, RecomputeJobSupport.MAP_WORKER,
@@ -54,6 +56,7 @@ class ReducePartitionTasklet implements Tasklet {
       ReduceTask.Result result = ReduceTask.run(pipeline, plan, runs, attempt.directory().resolve("scratch"),
           OutputFiles.of(plan, source.io(), attempt::record),
           plan.runId().substring(0, 8) + "-" + partition + "-" + step.getId());
+      LOG.debug("reduce partition {} done: {} keys in {} data files (cpu {} ms)", partition, result.keys(), result.dataFiles().size(), RecomputeJobSupport.cpuMillis());
       context.putLong(KEYS, result.keys());
       context.putString(DATA_FILES, String.join("\n", result.dataFiles()));
       contribution.incrementWriteCount(result.keys());
