@@ -31,7 +31,9 @@ final class DistinctCount implements Aggregate<DistinctCount.State> {
         return large.add(value) ? 48 : 0;
       }
       for (int i = 0; i < size; i++) {
-        if (small[i].equals(value)) {
+        Object known = small[i];
+        // read back from a spill run, equal strings are mostly one instance (ValueCodec.readShared)
+        if (known == value || known.equals(value)) {
           return 0;
         }
       }
@@ -98,7 +100,13 @@ final class DistinctCount implements Aggregate<DistinctCount.State> {
   @Override
   public long merge(State into, State other) {
     long grown = 0;
-    for (Object value : other.values()) {
+    if (other.large == null) { // the common case, without an iterator over a list view
+      for (int i = 0; i < other.size; i++) {
+        grown += into.add(other.small[i]);
+      }
+      return grown;
+    }
+    for (Object value : other.large) {
       grown += into.add(value);
     }
     return grown;
@@ -122,7 +130,7 @@ final class DistinctCount implements Aggregate<DistinctCount.State> {
     State state = new State();
     int n = in.readInt();
     for (int i = 0; i < n; i++) {
-      state.add(ValueCodec.read(in));
+      state.add(ValueCodec.readShared(in));
     }
     return state;
   }
