@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.Table;
-import org.rollbackjobs.iceberg.catalog.CatalogLoader;
 import org.rollbackjobs.iceberg.features.FeatureLineage;
 import org.rollbackjobs.iceberg.features.RecomputePlan;
 import org.rollbackjobs.iceberg.features.engine.FeatureCommit;
@@ -57,7 +56,7 @@ class CommitTasklet implements Tasklet {
         files.addAll(RecomputeJobSupport.lines(reduce.getExecutionContext().getString(ReducePartitionTasklet.DATA_FILES, "")));
       }
     }
-    Table source = CatalogLoader.loadTable(support.catalog(), plan.sourceTable());
+    Table source = support.source(plan);
     Map<String, String> summary = new LinkedHashMap<>();
     summary.put(FeatureLineage.REASON, request.reason());
     summary.put(FeatureLineage.ACTOR, request.actor());

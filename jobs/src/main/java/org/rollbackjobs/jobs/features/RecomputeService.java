@@ -33,15 +33,18 @@ public class RecomputeService {
   private final FeatureRecomputeProperties properties;
   private final JobRunner jobRunner;
   private final AuditLog auditLog;
+  private final RecomputeJobSupport support;
 
   public RecomputeService(ObjectProvider<org.apache.iceberg.catalog.Catalog> catalog, FeaturePipelines pipelines,
-      PipelineRegistry registry, FeatureRecomputeProperties properties, JobRunner jobRunner, AuditLog auditLog) {
+      PipelineRegistry registry, FeatureRecomputeProperties properties, JobRunner jobRunner, AuditLog auditLog,
+      RecomputeJobSupport support) {
     this.catalog = catalog;
     this.pipelines = pipelines;
     this.registry = registry;
     this.properties = properties;
     this.jobRunner = jobRunner;
     this.auditLog = auditLog;
+    this.support = support;
   }
 
   /** What a recompute would do; changes nothing. */
@@ -56,7 +59,8 @@ public class RecomputeService {
     RecomputePlan plan;
     try {
       pipeline = pipeline(request);
-      LOG.debug("pipeline {} version {} loaded (cpu {} ms)", request.pipeline(), request.version(), RecomputeJobSupport.cpuMillis());
+      LOG.debug("pipeline {} version {} loaded (cpu {} ms)", request.pipeline(), request.version(),
+          RecomputeJobSupport.cpuMillis());
       plan = planWith(pipeline, request);
       LOG.debug("planned (cpu {} ms)", RecomputeJobSupport.cpuMillis());
     } catch (BadInputException e) {
@@ -70,6 +74,7 @@ public class RecomputeService {
           Duration.ofNanos(System.nanoTime() - started));
     }
     registry.register(pipeline, request.actor());
+    support.planned(plan);
     LOG.debug("pipeline registered; launching the job (cpu {} ms)", RecomputeJobSupport.cpuMillis());
     long cpuBefore = processCpuNanos();
     JobExecution execution = jobRunner.run(RecomputeFeaturesJobConfiguration.JOB_NAME,

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.iceberg.Table;
-import org.rollbackjobs.iceberg.catalog.CatalogLoader;
 import org.rollbackjobs.iceberg.features.FeaturePipeline;
 import org.rollbackjobs.iceberg.features.RecomputePlan;
 import org.rollbackjobs.iceberg.features.engine.MapTask;
@@ -49,7 +48,7 @@ class ReducePartitionTasklet implements Tasklet {
       runs.addAll(MapTask.runsOf(Path.of(mapped.getString(MapPartitionTasklet.RUN_DIRECTORY)),
           mapped.getInt(MapPartitionTasklet.SPILLS), bucket));
     }
-    Table source = CatalogLoader.loadTable(support.catalog(), plan.sourceTable());
+    Table source = support.source(plan);
     String partition = RecomputeJobSupport.partitionOf(step);
     AttemptFiles attempt = AttemptFiles.begin(support.runDirectory(plan), partition, step.getId(), source.io());
     try {
