@@ -18,9 +18,18 @@ final class DistinctCount implements Aggregate<DistinctCount.State> {
   private static final int SMALL = 16;
 
   static final class State {
-    Object[] small = new Object[4];
+    Object[] small;
     int size;
     Set<Object> large;
+
+    State() {
+      this(4);
+    }
+
+    /** With room for {@code capacity} values (up to {@link #SMALL}) in the array. */
+    State(int capacity) {
+      small = new Object[Math.max(1, Math.min(capacity, SMALL))];
+    }
 
     /**
      * Adds a value; returns the bytes the state grew by, not counting the value itself (the engine shares
@@ -38,14 +47,14 @@ final class DistinctCount implements Aggregate<DistinctCount.State> {
         }
       }
       if (size == SMALL) {
-        large = new HashSet<>(Arrays.asList(small));
+        large = new HashSet<>(Arrays.asList(small).subList(0, size));
         small = null;
         large.add(value);
         return (SMALL + 1) * 48L;
       }
       long grown = 4;
       if (size == small.length) {
-        small = Arrays.copyOf(small, small.length * 2);
+        small = Arrays.copyOf(small, Math.min(small.length * 2, SMALL));
         grown += small.length * 4L;
       }
       small[size++] = value;
@@ -127,8 +136,8 @@ final class DistinctCount implements Aggregate<DistinctCount.State> {
 
   @Override
   public State read(DataInput in) throws IOException {
-    State state = new State();
     int n = in.readInt();
+    State state = new State(n); // sized once: a spilled state's values are distinct
     for (int i = 0; i < n; i++) {
       state.add(ValueCodec.readShared(in));
     }
