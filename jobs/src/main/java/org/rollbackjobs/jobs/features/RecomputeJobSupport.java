@@ -10,6 +10,7 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.rollbackjobs.iceberg.BadInputException;
 import org.rollbackjobs.iceberg.catalog.CatalogLoader;
+import org.rollbackjobs.iceberg.catalog.TableName;
 import org.rollbackjobs.iceberg.features.FeaturePipeline;
 import org.rollbackjobs.iceberg.features.RecomputePlan;
 import org.rollbackjobs.iceberg.features.engine.SourceSplits;
@@ -38,7 +39,24 @@ class RecomputeJobSupport {
   /** The plan the service made for the run it is about to launch, for the prepare step (see {@link #planned}). */
   private volatile RecomputePlan planned;
 
-  private record Loaded(String runId, Table table, Object lock, List<FileScanTask>[] splits) {}
+  /** A run's source table and, once planned, its file scan tasks. */
+  private static final class Loaded {
+    final String runId;
+    final Table table;
+    private List<FileScanTask> splits;
+
+    Loaded(String runId, Table table) {
+      this.runId = runId;
+      this.table = table;
+    }
+
+    synchronized List<FileScanTask> splits(RecomputePlan plan) {
+      if (splits == null) {
+        splits = checkedSplits(plan, table);
+      }
+      return splits;
+    }
+  }
 
   RecomputeJobSupport(ObjectProvider<Catalog> catalog, FeaturePipelines pipelines,
       FeatureRecomputeProperties properties, JobRepository repository) {
@@ -78,9 +96,9 @@ class RecomputeJobSupport {
     RecomputePlan plan = planned;
     planned = null;
     if (plan != null && plan.runId().equals(request.runId()) && request.sourceSnapshotId() != null
-        && plan.sourceSnapshotId() == request.sourceSnapshotId() && plan.sourceTable().equals(
-            org.rollbackjobs.iceberg.catalog.TableName.parse(request.source()).toString())
-        && plan.targetTable().equals(org.rollbackjobs.iceberg.catalog.TableName.parse(request.target()).toString())) {
+        && plan.sourceSnapshotId() == request.sourceSnapshotId()
+        && plan.sourceTable().equals(TableName.parse(request.source()).toString())
+        && plan.targetTable().equals(TableName.parse(request.target()).toString())) {
       return plan;
     }
     return null;
@@ -97,20 +115,7 @@ class RecomputeJobSupport {
    * the start of the run serves all of it.
    */
   Table source(RecomputePlan plan) {
-    Loaded current = loaded;
-    if (current != null && current.runId().equals(plan.runId())) {
-      return current.table();
-    }
-    synchronized (this) {
-      current = loaded;
-      if (current == null || !current.runId().equals(plan.runId())) {
-        @SuppressWarnings("unchecked")
-        List<FileScanTask>[] splits = new List[1];
-        current = new Loaded(plan.runId(), CatalogLoader.loadTable(catalog(), plan.sourceTable()), new Object(), splits);
-        loaded = current;
-      }
-      return current.table();
-    }
+    return loaded(plan).table;
   }
 
   /**
@@ -118,16 +123,21 @@ class RecomputeJobSupport {
    * partitions (each takes its own part of them); checked against the plan's count of splits.
    */
   List<FileScanTask> splits(RecomputePlan plan) {
-    Table source = source(plan);
+    return loaded(plan).splits(plan);
+  }
+
+  private Loaded loaded(RecomputePlan plan) {
     Loaded current = loaded;
-    if (current == null || current.table() != source) { // another run replaced it meanwhile: plan for this one
-      return checkedSplits(plan, source);
+    if (current != null && current.runId.equals(plan.runId())) {
+      return current;
     }
-    synchronized (current.lock()) {
-      if (current.splits()[0] == null) {
-        current.splits()[0] = checkedSplits(plan, source);
+    synchronized (this) {
+      current = loaded;
+      if (current == null || !current.runId.equals(plan.runId())) {
+        current = new Loaded(plan.runId(), CatalogLoader.loadTable(catalog(), plan.sourceTable()));
+        loaded = current;
       }
-      return current.splits()[0];
+      return current;
     }
   }
 
@@ -144,7 +154,7 @@ class RecomputeJobSupport {
   void release(String runId) {
     synchronized (this) {
       Loaded current = loaded;
-      if (current != null && current.runId().equals(runId)) {
+      if (current != null && current.runId.equals(runId)) {
         loaded = null;
       }
     }
