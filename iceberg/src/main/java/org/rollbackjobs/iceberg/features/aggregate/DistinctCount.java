@@ -41,8 +41,9 @@ final class DistinctCount implements Aggregate<DistinctCount.State> {
       }
       for (int i = 0; i < size; i++) {
         Object known = small[i];
-        // read back from a spill run, equal strings are mostly one instance (ValueCodec.readShared)
-        if (known == value || known.equals(value)) {
+        // read back from a spill run, equal strings are mostly one instance (ValueCodec.readShared); different
+        // ones mostly differ in their (cached) hash codes, which spares comparing their contents
+        if (known == value || (known.hashCode() == value.hashCode() && known.equals(value))) {
           return 0;
         }
       }
@@ -137,7 +138,15 @@ final class DistinctCount implements Aggregate<DistinctCount.State> {
   @Override
   public State read(DataInput in) throws IOException {
     int n = in.readInt();
-    State state = new State(n); // sized once: a spilled state's values are distinct
+    State state = new State(n);
+    if (n <= SMALL) {
+      // a spilled state is a set (write above, DistinctCountColumn.write): its values need no check for duplicates
+      for (int i = 0; i < n; i++) {
+        state.small[i] = ValueCodec.readShared(in);
+      }
+      state.size = n;
+      return state;
+    }
     for (int i = 0; i < n; i++) {
       state.add(ValueCodec.readShared(in));
     }

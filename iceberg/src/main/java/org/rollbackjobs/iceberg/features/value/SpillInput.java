@@ -190,13 +190,26 @@ public final class SpillInput implements DataInput, Closeable {
       stringBytes = new byte[STRINGS][];
     }
     byte[] known = stringBytes[index];
-    if (known != null && Arrays.equals(known, 0, known.length, buffer, from, from + length)) {
+    if (known != null && sameBytes(known, buffer, from, length)) {
       return strings[index];
     }
     String value = new String(buffer, from, length, StandardCharsets.UTF_8);
     stringBytes[index] = Arrays.copyOfRange(buffer, from, from + length);
     strings[index] = value;
     return value;
+  }
+
+  /** A plain loop: these are short, and Arrays.equals on ranges is slow until the JIT has compiled it. */
+  private static boolean sameBytes(byte[] known, byte[] buffer, int from, int length) {
+    if (known.length != length) {
+      return false;
+    }
+    for (int i = 0; i < length; i++) {
+      if (known[i] != buffer[from + i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override
