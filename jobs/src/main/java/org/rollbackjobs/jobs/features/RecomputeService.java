@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.rollbackjobs.iceberg.BadInputException;
 import org.rollbackjobs.iceberg.ConcurrentChangeException;
-import org.rollbackjobs.iceberg.catalog.CatalogLoader;
 import org.rollbackjobs.iceberg.features.FeaturePipeline;
 import org.rollbackjobs.iceberg.features.RecomputeFeatures;
 import org.rollbackjobs.iceberg.features.RecomputePlan;
@@ -58,15 +57,10 @@ public class RecomputeService {
     LOG.debug("recompute of {} requested (cpu {} ms)", request.target(), RecomputeJobSupport.cpuMillis());
     FeaturePipeline pipeline;
     RecomputePlan plan;
-    Thread opening = openSourceMeanwhile(request);
     try {
-      try {
-        pipeline = pipeline(request);
-        LOG.debug("pipeline {} version {} loaded (cpu {} ms)", request.pipeline(), request.version(),
-            RecomputeJobSupport.cpuMillis());
-      } finally {
-        awaitQuietly(opening);
-      }
+      pipeline = pipeline(request);
+      LOG.debug("pipeline {} version {} loaded (cpu {} ms)", request.pipeline(), request.version(),
+          RecomputeJobSupport.cpuMillis());
       plan = planWith(pipeline, request);
       LOG.debug("planned (cpu {} ms)", RecomputeJobSupport.cpuMillis());
     } catch (BadInputException e) {
@@ -108,34 +102,6 @@ public class RecomputeService {
     throw new JobFailedException("recompute of " + request.target() + " failed: " + message
         + "; continue it with 'restart --execution " + executionId + "' (completed partitions are kept)",
         executionId, failure);
-  }
-
-  /**
-   * Loads the source table on another thread while this one loads and checks the pipeline, which needs no
-   * table. The first table loaded in a process initialises the catalog and its file system (with Iceberg's
-   * Hadoop FileIO: Hadoop's configuration, file systems and user, well over a thousand classes; about half a
-   * second in a fresh JVM), which planning needs next. Its outcome is not used: planning loads the table again
-   * (then a catalog round trip) and reports whatever goes wrong.
-   */
-  private Thread openSourceMeanwhile(RecomputeRequest request) {
-    Thread thread = new Thread(() -> {
-      try {
-        CatalogLoader.loadTable(catalog.getObject(), request.source());
-      } catch (RuntimeException e) {
-        LOG.debug("loading {} ahead of planning failed (planning will tell): {}", request.source(), e.toString());
-      }
-    }, "recompute-open-source");
-    thread.setDaemon(true);
-    thread.start();
-    return thread;
-  }
-
-  private static void awaitQuietly(Thread thread) {
-    try {
-      thread.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   private FeaturePipeline pipeline(RecomputeRequest request) {
