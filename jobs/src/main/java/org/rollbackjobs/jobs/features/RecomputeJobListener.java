@@ -39,7 +39,8 @@ class RecomputeJobListener implements JobExecutionListener {
 
   @Override
   public void afterJob(JobExecution execution) {
-    LOG.debug("recompute-features job execution {} ends {} (cpu {} ms)", execution.getId(), execution.getStatus(), RecomputeJobSupport.cpuMillis());
+    LOG.debug("recompute-features job execution {} ends {} (cpu {} ms)", execution.getId(), execution.getStatus(),
+        RecomputeJobSupport.cpuMillis());
     RecomputeRequest request = RecomputeRequest.fromJobParameters(execution.getJobParameters());
     support.release(request.runId());
     Map<String, Object> details = new LinkedHashMap<>();

@@ -13,6 +13,8 @@ import org.rollbackjobs.jobs.audit.AuditLog;
 import org.rollbackjobs.jobs.cli.Output;
 import org.rollbackjobs.jobs.launch.JobFailedException;
 import org.rollbackjobs.jobs.launch.JobRunner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.JobExecution;
 import org.springframework.beans.factory.ObjectProvider;
@@ -26,7 +28,7 @@ import org.springframework.stereotype.Service;
  */
 @Service
 public class RecomputeService {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RecomputeService.class);
+  private static final Logger LOG = LoggerFactory.getLogger(RecomputeService.class);
   private final ObjectProvider<org.apache.iceberg.catalog.Catalog> catalog;
   private final FeaturePipelines pipelines;
   private final PipelineRegistry registry;
@@ -80,7 +82,8 @@ public class RecomputeService {
     JobExecution execution = jobRunner.run(RecomputeFeaturesJobConfiguration.JOB_NAME,
         request.withSourceSnapshot(plan.sourceSnapshotId()).toJobParameters(pipeline.definitionHash()));
     long executionId = execution.getId();
-    LOG.debug("job execution {} ended {} (cpu {} ms)", executionId, execution.getStatus(), RecomputeJobSupport.cpuMillis());
+    LOG.debug("job execution {} ended {} (cpu {} ms)", executionId, execution.getStatus(),
+        RecomputeJobSupport.cpuMillis());
     if (execution.getStatus() == BatchStatus.COMPLETED) {
       Map<String, Object> result = new LinkedHashMap<>(result(execution));
       long cpu = processCpuNanos() - cpuBefore;

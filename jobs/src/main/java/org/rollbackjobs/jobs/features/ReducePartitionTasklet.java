@@ -9,6 +9,8 @@ import org.rollbackjobs.iceberg.features.RecomputePlan;
 import org.rollbackjobs.iceberg.features.engine.MapTask;
 import org.rollbackjobs.iceberg.features.engine.OutputFiles;
 import org.rollbackjobs.iceberg.features.engine.ReduceTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.StepContribution;
 import org.springframework.batch.core.StepExecution;
 import org.springframework.batch.core.scope.context.ChunkContext;
@@ -20,7 +22,7 @@ import org.springframework.stereotype.Component;
 /** One reduce bucket: merges every map partition's runs of the bucket and writes the finished rows to data files. */
 @Component
 class ReducePartitionTasklet implements Tasklet {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReducePartitionTasklet.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ReducePartitionTasklet.class);
   static final String BUCKET = "bucket";
   static final String KEYS = "reduce.keys";
   static final String DATA_FILES = "reduce.data-files";
@@ -55,7 +57,8 @@ class ReducePartitionTasklet implements Tasklet {
       ReduceTask.Result result = ReduceTask.run(pipeline, plan, runs, attempt.directory().resolve("scratch"),
           OutputFiles.of(plan, source.io(), attempt::record),
           plan.runId().substring(0, 8) + "-" + partition + "-" + step.getId());
-      LOG.debug("reduce partition {} done: {} keys in {} data files (cpu {} ms)", partition, result.keys(), result.dataFiles().size(), RecomputeJobSupport.cpuMillis());
+      LOG.debug("reduce partition {} done: {} keys in {} data files (cpu {} ms)", partition, result.keys(),
+          result.dataFiles().size(), RecomputeJobSupport.cpuMillis());
       context.putLong(KEYS, result.keys());
       context.putString(DATA_FILES, String.join("\n", result.dataFiles()));
       contribution.incrementWriteCount(result.keys());
