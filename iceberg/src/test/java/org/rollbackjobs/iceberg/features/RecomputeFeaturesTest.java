@@ -74,6 +74,21 @@ class RecomputeFeaturesTest {
         .containsEntry(FeatureLineage.PIPELINE_HASH, pipelines.get("customer_txn_features", "1").definitionHash())
         .containsEntry(FeatureLineage.REASON, "test")
         .containsEntry(FeatureLineage.RUN_ID, result.plan().runId());
+
+    // the data files of a table the recompute created are written with the table's codec (Iceberg's default)
+    String codec = features.properties().get(org.apache.iceberg.TableProperties.PARQUET_COMPRESSION);
+    assertThat(codec).isNotNull();
+    try (var tasks = features.newScan().planFiles()) {
+      for (var task : tasks) {
+        try (var reader = org.apache.parquet.hadoop.ParquetFileReader.open(org.apache.parquet.hadoop.util.HadoopInputFile
+            .fromPath(new org.apache.hadoop.fs.Path(task.file().location()), new org.apache.hadoop.conf.Configuration()))) {
+          reader.getFooter().getBlocks().forEach(block -> block.getColumns().forEach(column ->
+              assertThat(column.getCodec().name()).as("codec of %s", column.getPath()).isEqualToIgnoringCase(codec)));
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test

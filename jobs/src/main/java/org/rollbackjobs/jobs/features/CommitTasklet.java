@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.Table;
-import org.rollbackjobs.iceberg.catalog.CatalogLoader;
 import org.rollbackjobs.iceberg.features.FeatureLineage;
 import org.rollbackjobs.iceberg.features.RecomputePlan;
 import org.rollbackjobs.iceberg.features.engine.FeatureCommit;
@@ -39,6 +38,7 @@ class CommitTasklet implements Tasklet {
     var job = step.getJobExecution();
     RecomputePlan plan = RecomputeJobSupport.plan(job);
     RecomputeRequest request = RecomputeRequest.fromJobParameters(job.getJobParameters());
+    LOG.debug("commit step starts (cpu {} ms)", RecomputeJobSupport.cpuMillis());
 
     List<StepExecution> maps = support.completedPartitions(job, RecomputeJobSupport.MAP_WORKER,
         RecomputeJobSupport.mapPartitions(plan));
@@ -56,11 +56,12 @@ class CommitTasklet implements Tasklet {
         files.addAll(RecomputeJobSupport.lines(reduce.getExecutionContext().getString(ReducePartitionTasklet.DATA_FILES, "")));
       }
     }
-    Table source = CatalogLoader.loadTable(support.catalog(), plan.sourceTable());
+    Table source = support.source(plan);
     Map<String, String> summary = new LinkedHashMap<>();
     summary.put(FeatureLineage.REASON, request.reason());
     summary.put(FeatureLineage.ACTOR, request.actor());
     summary.put(FeatureLineage.JOB_EXECUTION, Long.toString(job.getId()));
+    LOG.debug("committing {} data files (cpu {} ms)", files.size(), RecomputeJobSupport.cpuMillis());
     FeatureCommit.Outcome outcome = FeatureCommit.commit(support.catalog(), source.io(), plan, files, summary);
     LOG.info("{} {} snapshot {}: {} rows in {} data files", plan.targetTable(),
         outcome.alreadyCommitted() ? "was already committed as" : "committed as", outcome.snapshotId(), outcome.rows(),

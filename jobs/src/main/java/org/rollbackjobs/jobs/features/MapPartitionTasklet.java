@@ -3,7 +3,6 @@ package org.rollbackjobs.jobs.features;
 import java.util.List;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Table;
-import org.rollbackjobs.iceberg.catalog.CatalogLoader;
 import org.rollbackjobs.iceberg.features.FeaturePipeline;
 import org.rollbackjobs.iceberg.features.RecomputePlan;
 import org.rollbackjobs.iceberg.features.engine.MapTask;
@@ -49,14 +48,10 @@ class MapPartitionTasklet implements Tasklet {
     int index = context.getInt(INDEX);
     String partition = RecomputeJobSupport.partitionOf(step);
 
-    Table source = CatalogLoader.loadTable(support.catalog(), plan.sourceTable());
+    Table source = support.source(plan);
     AttemptFiles attempt = AttemptFiles.begin(support.runDirectory(plan), partition, step.getId(), source.io());
     try {
-      List<FileScanTask> splits = SourceSplits.plan(source, plan.sourceSnapshotId(), plan.projection(), plan.splitSize());
-      if (splits.size() != plan.splits()) {
-        throw new IllegalStateException("the scan of " + plan.sourceTable() + " at snapshot " + plan.sourceSnapshotId()
-            + " has " + splits.size() + " splits, the plan " + plan.splits() + " (split size changed?)");
-      }
+      List<FileScanTask> splits = support.splits(plan);
       long jobExecutionId = job.getId();
       MapTask.Result result = MapTask.run(source, pipeline, plan,
           SourceSplits.partition(splits, index, plan.partitions()), attempt.directory().resolve("runs"),
@@ -73,6 +68,7 @@ class MapPartitionTasklet implements Tasklet {
       contribution.incrementWriteCount(result.rowsKept());
       LOG.info("map partition {} of {} done: {} rows read, {} kept, {} spill round(s)", partition, plan.partitions(),
           result.rowsRead(), result.rowsKept(), result.spills());
+      LOG.debug("map partition {} ends (cpu {} ms)", partition, RecomputeJobSupport.cpuMillis());
       return RepeatStatus.FINISHED;
     } finally {
       attempt.close();

@@ -28,8 +28,12 @@ class PrepareTasklet implements Tasklet {
     var step = chunkContext.getStepContext().getStepExecution();
     var job = step.getJobExecution();
     RecomputeRequest request = RecomputeRequest.fromJobParameters(job.getJobParameters());
+    LOG.debug("prepare step starts (cpu {} ms)", RecomputeJobSupport.cpuMillis());
     FeaturePipeline pipeline = support.pipeline(job.getJobParameters());
-    RecomputePlan plan = RecomputeFeatures.of(support.catalog())
+    // the plan the service made moments ago for this very run, if this process launched it; else plan now
+    RecomputePlan planned = support.planned(request);
+    boolean reuse = planned != null && planned.pipelineHash().equals(pipeline.definitionHash());
+    RecomputePlan plan = reuse ? planned : RecomputeFeatures.of(support.catalog())
         .pipeline(pipeline)
         .source(request.source())
         .sourceSnapshot(request.sourceSnapshotId())

@@ -22,9 +22,11 @@ class RecomputeJobListener implements JobExecutionListener {
   private static final Logger LOG = LoggerFactory.getLogger(RecomputeJobListener.class);
 
   private final AuditLog auditLog;
+  private final RecomputeJobSupport support;
 
-  RecomputeJobListener(AuditLog auditLog) {
+  RecomputeJobListener(AuditLog auditLog, RecomputeJobSupport support) {
     this.auditLog = auditLog;
+    this.support = support;
   }
 
   @Override
@@ -32,11 +34,15 @@ class RecomputeJobListener implements JobExecutionListener {
     RecomputeRequest request = RecomputeRequest.fromJobParameters(execution.getJobParameters());
     LOG.info("recompute-features job execution {}: {} version {} from {} snapshot {} into {}", execution.getId(),
         request.pipeline(), request.version(), request.source(), request.sourceSnapshotId(), request.target());
+    LOG.debug("job starts (cpu {} ms)", RecomputeJobSupport.cpuMillis());
   }
 
   @Override
   public void afterJob(JobExecution execution) {
+    LOG.debug("recompute-features job execution {} ends {} (cpu {} ms)", execution.getId(), execution.getStatus(),
+        RecomputeJobSupport.cpuMillis());
     RecomputeRequest request = RecomputeRequest.fromJobParameters(execution.getJobParameters());
+    support.release(request.runId());
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("pipeline", request.pipeline());
     details.put("version", request.version());

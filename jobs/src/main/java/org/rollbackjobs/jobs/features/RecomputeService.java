@@ -13,6 +13,8 @@ import org.rollbackjobs.jobs.audit.AuditLog;
 import org.rollbackjobs.jobs.cli.Output;
 import org.rollbackjobs.jobs.launch.JobFailedException;
 import org.rollbackjobs.jobs.launch.JobRunner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.JobExecution;
 import org.springframework.beans.factory.ObjectProvider;
@@ -26,21 +28,25 @@ import org.springframework.stereotype.Service;
  */
 @Service
 public class RecomputeService {
+  private static final Logger LOG = LoggerFactory.getLogger(RecomputeService.class);
   private final ObjectProvider<org.apache.iceberg.catalog.Catalog> catalog;
   private final FeaturePipelines pipelines;
   private final PipelineRegistry registry;
   private final FeatureRecomputeProperties properties;
   private final JobRunner jobRunner;
   private final AuditLog auditLog;
+  private final RecomputeJobSupport support;
 
   public RecomputeService(ObjectProvider<org.apache.iceberg.catalog.Catalog> catalog, FeaturePipelines pipelines,
-      PipelineRegistry registry, FeatureRecomputeProperties properties, JobRunner jobRunner, AuditLog auditLog) {
+      PipelineRegistry registry, FeatureRecomputeProperties properties, JobRunner jobRunner, AuditLog auditLog,
+      RecomputeJobSupport support) {
     this.catalog = catalog;
     this.pipelines = pipelines;
     this.registry = registry;
     this.properties = properties;
     this.jobRunner = jobRunner;
     this.auditLog = auditLog;
+    this.support = support;
   }
 
   /** What a recompute would do; changes nothing. */
@@ -50,11 +56,15 @@ public class RecomputeService {
 
   public RecomputeOutcome recompute(RecomputeRequest request) {
     long started = System.nanoTime();
+    LOG.debug("recompute of {} requested (cpu {} ms)", request.target(), RecomputeJobSupport.cpuMillis());
     FeaturePipeline pipeline;
     RecomputePlan plan;
     try {
       pipeline = pipeline(request);
+      LOG.debug("pipeline {} version {} loaded (cpu {} ms)", request.pipeline(), request.version(),
+          RecomputeJobSupport.cpuMillis());
       plan = planWith(pipeline, request);
+      LOG.debug("planned (cpu {} ms)", RecomputeJobSupport.cpuMillis());
     } catch (BadInputException e) {
       audit(request, "rejected", null, Map.of("error", e.getMessage()));
       throw e;
@@ -66,10 +76,14 @@ public class RecomputeService {
           Duration.ofNanos(System.nanoTime() - started));
     }
     registry.register(pipeline, request.actor());
+    support.planned(plan);
+    LOG.debug("pipeline registered; launching the job (cpu {} ms)", RecomputeJobSupport.cpuMillis());
     long cpuBefore = processCpuNanos();
     JobExecution execution = jobRunner.run(RecomputeFeaturesJobConfiguration.JOB_NAME,
         request.withSourceSnapshot(plan.sourceSnapshotId()).toJobParameters(pipeline.definitionHash()));
     long executionId = execution.getId();
+    LOG.debug("job execution {} ended {} (cpu {} ms)", executionId, execution.getStatus(),
+        RecomputeJobSupport.cpuMillis());
     if (execution.getStatus() == BatchStatus.COMPLETED) {
       Map<String, Object> result = new LinkedHashMap<>(result(execution));
       long cpu = processCpuNanos() - cpuBefore;

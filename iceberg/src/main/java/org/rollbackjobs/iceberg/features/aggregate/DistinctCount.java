@@ -18,9 +18,18 @@ final class DistinctCount implements Aggregate<DistinctCount.State> {
   private static final int SMALL = 16;
 
   static final class State {
-    Object[] small = new Object[4];
+    Object[] small;
     int size;
     Set<Object> large;
+
+    State() {
+      this(4);
+    }
+
+    /** With room for {@code capacity} values (up to {@link #SMALL}) in the array. */
+    State(int capacity) {
+      small = new Object[Math.max(1, Math.min(capacity, SMALL))];
+    }
 
     /**
      * Adds a value; returns the bytes the state grew by, not counting the value itself (the engine shares
@@ -31,19 +40,22 @@ final class DistinctCount implements Aggregate<DistinctCount.State> {
         return large.add(value) ? 48 : 0;
       }
       for (int i = 0; i < size; i++) {
-        if (small[i].equals(value)) {
+        Object known = small[i];
+        // read back from a spill run, equal strings are mostly one instance (ValueCodec.readShared); different
+        // ones mostly differ in their (cached) hash codes, which spares comparing their contents
+        if (known == value || (known.hashCode() == value.hashCode() && known.equals(value))) {
           return 0;
         }
       }
       if (size == SMALL) {
-        large = new HashSet<>(Arrays.asList(small));
+        large = new HashSet<>(Arrays.asList(small).subList(0, size));
         small = null;
         large.add(value);
         return (SMALL + 1) * 48L;
       }
       long grown = 4;
       if (size == small.length) {
-        small = Arrays.copyOf(small, small.length * 2);
+        small = Arrays.copyOf(small, Math.min(small.length * 2, SMALL));
         grown += small.length * 4L;
       }
       small[size++] = value;
@@ -98,7 +110,13 @@ final class DistinctCount implements Aggregate<DistinctCount.State> {
   @Override
   public long merge(State into, State other) {
     long grown = 0;
-    for (Object value : other.values()) {
+    if (other.large == null) { // the common case, without an iterator over a list view
+      for (int i = 0; i < other.size; i++) {
+        grown += into.add(other.small[i]);
+      }
+      return grown;
+    }
+    for (Object value : other.large) {
       grown += into.add(value);
     }
     return grown;
@@ -119,10 +137,18 @@ final class DistinctCount implements Aggregate<DistinctCount.State> {
 
   @Override
   public State read(DataInput in) throws IOException {
-    State state = new State();
     int n = in.readInt();
+    State state = new State(n);
+    if (n <= SMALL) {
+      // a spilled state is a set (write above, DistinctCountColumn.write): its values need no check for duplicates
+      for (int i = 0; i < n; i++) {
+        state.small[i] = ValueCodec.readShared(in);
+      }
+      state.size = n;
+      return state;
+    }
     for (int i = 0; i < n; i++) {
-      state.add(ValueCodec.read(in));
+      state.add(ValueCodec.readShared(in));
     }
     return state;
   }

@@ -74,7 +74,7 @@ final class Extreme implements Aggregate<Extreme.State> {
   @Override
   public State read(DataInput in) throws IOException {
     State state = new State();
-    state.value = ValueCodec.read(in);
+    state.value = ValueCodec.readShared(in);
     return state;
   }
 }

@@ -1,12 +1,15 @@
 package org.rollbackjobs.iceberg.features.engine;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DataFiles;
 import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.Metrics;
 import org.apache.iceberg.MetricsConfig;
 import org.apache.iceberg.OverwriteFiles;
 import org.apache.iceberg.PartitionSpec;
@@ -21,12 +24,18 @@ import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.exceptions.RuntimeIOException;
 import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.io.InputFile;
+import org.apache.iceberg.io.SeekableInputStream;
 import org.apache.iceberg.parquet.ParquetUtil;
 import org.apache.iceberg.util.SnapshotUtil;
+import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.io.DelegatingSeekableInputStream;
 import org.rollbackjobs.iceberg.ConcurrentChangeException;
 import org.rollbackjobs.iceberg.catalog.TableName;
 import org.rollbackjobs.iceberg.features.FeatureLineage;
@@ -88,8 +97,8 @@ public final class FeatureCommit {
       lineage(append, plan, summary);
       append.commit();
       create.commitTransaction();
-      Table table = catalog.loadTable(id);
-      return new Outcome(table.currentSnapshot().snapshotId(), false, files.size(), sum(files));
+      // the transaction's table is the metadata just committed (a create is not retried): no second load
+      return new Outcome(create.table().currentSnapshot().snapshotId(), false, files.size(), sum(files));
     } catch (CommitFailedException | ValidationException | AlreadyExistsException e) {
       throw new ConcurrentChangeException("feature table " + plan.targetTable() + " changed while the recompute"
           + " was committing; nothing was committed. Cause: " + e.getMessage(), e);
@@ -117,10 +126,47 @@ public final class FeatureCommit {
       files.add(DataFiles.builder(PartitionSpec.unpartitioned())
           .withInputFile(input)
           .withFormat(FileFormat.PARQUET)
-          .withMetrics(ParquetUtil.fileMetrics(input, metrics))
+          .withMetrics(footerMetrics(input, metrics))
           .build());
     }
     return files;
+  }
+
+  /**
+   * What {@link ParquetUtil#fileMetrics} gives, reading the footer with a plain Parquet configuration: the
+   * default one is a new Hadoop {@code Configuration} per file, which parses Hadoop's XML resources again.
+   */
+  static Metrics footerMetrics(InputFile input, MetricsConfig metrics) {
+    ParquetReadOptions options = ParquetReadOptions.builder(new PlainParquetConfiguration()).build();
+    try (ParquetFileReader reader = ParquetFileReader.open(new FooterInput(input), options)) {
+      return ParquetUtil.footerMetrics(reader.getFooter(), Stream.empty(), metrics);
+    } catch (IOException e) {
+      throw new RuntimeIOException(e, "cannot read the footer of %s", input.location());
+    }
+  }
+
+  /** Iceberg's view of a file as Parquet's, for reading its footer. */
+  private record FooterInput(InputFile file) implements org.apache.parquet.io.InputFile {
+    @Override
+    public long getLength() {
+      return file.getLength();
+    }
+
+    @Override
+    public org.apache.parquet.io.SeekableInputStream newStream() {
+      SeekableInputStream in = file.newStream();
+      return new DelegatingSeekableInputStream(in) {
+        @Override
+        public long getPos() throws IOException {
+          return in.getPos();
+        }
+
+        @Override
+        public void seek(long position) throws IOException {
+          in.seek(position);
+        }
+      };
+    }
   }
 
   private static void lineage(SnapshotUpdate<?> update, RecomputePlan plan, Map<String, String> summary) {

@@ -1,6 +1,7 @@
 package org.rollbackjobs.iceberg.features.engine;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,8 +42,12 @@ public final class FeatureTables {
       Transaction create = catalog.buildTable(id, output).withProperties(NEW_TABLE_PROPERTIES).createTransaction();
       List<String> changes = List.of("create table " + id + " (" + output.columns().stream()
           .map(f -> f.name() + " " + f.type()).collect(Collectors.joining(", ")) + ")");
+      // the properties the table will have, Iceberg's defaults for new tables (a zstd codec since 1.4) and the
+      // catalog's included: the data files are written by them, as later recomputes into the table write theirs
+      Map<String, String> properties = new HashMap<>(create.table().properties());
+      properties.putAll(NEW_TABLE_PROPERTIES);
       return new Planned(false, null, Map.of(), create.table().location(), create.table().schema(),
-          NEW_TABLE_PROPERTIES, changes);
+          Map.copyOf(properties), changes);
     }
     Table table = catalog.loadTable(id);
     requireUnpartitioned(table);

@@ -32,6 +32,8 @@ final class FeatureWriter implements Closeable {
   /** Parquet buffers a whole row group per open file: capped so that parallel writers fit a small heap. */
   static final long MAX_ROW_GROUP_BYTES = 32L * 1024 * 1024;
   private static final int CHECK_SIZE_EVERY = 1_000;
+  /** Parquet's switch for dictionary encoding, which Iceberg passes through from the writer's properties. */
+  static final String DICTIONARY = "parquet.enable.dictionary";
 
   private final FileIO io;
   private final LocationProvider locations;
@@ -42,6 +44,7 @@ final class FeatureWriter implements Closeable {
   private final Consumer<String> beforeCreate;
   private final GenericRecord record;
   private final boolean[] fixed;
+  private final boolean dictionary;
   private final List<String> written = new ArrayList<>();
   private DataWriter<Record> current;
   private long rowsInFile;
@@ -58,10 +61,31 @@ final class FeatureWriter implements Closeable {
         TableProperties.WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT);
     this.beforeCreate = beforeCreate;
     this.record = GenericRecord.create(schema);
+    this.dictionary = dictionaryPays(schema);
     this.fixed = new boolean[schema.columns().size()];
     for (int i = 0; i < fixed.length; i++) {
       fixed[i] = schema.columns().get(i).type().typeId() == Type.TypeID.FIXED;
     }
+  }
+
+  /**
+   * Feature rows are one per key: the key columns are unique and aggregates over doubles (sums, means,
+   * extremes) nearly so. Parquet would build a dictionary for each column and, finding it does not pay, fall
+   * back to plain encoding at the end of the page, encoding all values a second time. Only counts (longs) and
+   * booleans have few distinct values, and they are small in plain encoding as well, so dictionary encoding is
+   * only kept when no column is a string, binary or floating-point column. (Iceberg offers the switch for whole
+   * files only; a table property {@value #DICTIONARY} wins.)
+   */
+  static boolean dictionaryPays(Schema schema) {
+    for (var column : schema.columns()) {
+      switch (column.type().typeId()) {
+        case STRING, BINARY, FIXED, UUID, DOUBLE, FLOAT, DECIMAL:
+          return false;
+        default:
+          break;
+      }
+    }
+    return true;
   }
 
   void write(Object[] row) {
@@ -110,6 +134,7 @@ final class FeatureWriter implements Closeable {
           .schema(schema)
           .setAll(properties)
           .set(TableProperties.PARQUET_ROW_GROUP_SIZE_BYTES, Long.toString(rowGroup))
+          .set(DICTIONARY, properties.getOrDefault(DICTIONARY, Boolean.toString(dictionary)))
           .createWriterFunc(type -> GenericParquetWriter.create(schema, type))
           .withSpec(PartitionSpec.unpartitioned())
           .overwrite()

@@ -1,10 +1,6 @@
 package org.rollbackjobs.iceberg.features.engine;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.Closeable;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,11 +8,15 @@ import java.nio.file.Path;
 import java.util.List;
 import org.rollbackjobs.iceberg.features.aggregate.Aggregate;
 import org.rollbackjobs.iceberg.features.aggregate.StateColumn;
+import org.rollbackjobs.iceberg.features.value.SpillInput;
+import org.rollbackjobs.iceberg.features.value.SpillOutput;
 import org.rollbackjobs.iceberg.features.value.ValueCodec;
 
 /**
  * Sorted runs of partial aggregates on local disk: each record is a key and one partial state per aggregate,
- * in key order. A run ends with an end marker, so that a run cut short by a killed process is detected.
+ * in key order. A run ends with an end marker, so that a run cut short by a killed process is detected. The
+ * format is that of {@link java.io.DataOutputStream}; {@link SpillOutput} and {@link SpillInput} write and read
+ * it with less overhead per value.
  */
 final class RunFiles {
   private static final int BUFFER = 64 * 1024;
@@ -26,14 +26,14 @@ final class RunFiles {
   private RunFiles() {}
 
   static final class Writer implements Closeable {
-    private final DataOutputStream out;
+    private final SpillOutput out;
     private final List<Aggregate<Object>> aggregates;
     private final int keyCount;
     private long records;
 
     Writer(Path file, List<Aggregate<Object>> aggregates, int keyCount) throws IOException {
       Files.createDirectories(file.getParent());
-      this.out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file), BUFFER));
+      this.out = new SpillOutput(Files.newOutputStream(file), BUFFER);
       this.aggregates = aggregates;
       this.keyCount = keyCount;
     }
@@ -81,7 +81,7 @@ final class RunFiles {
   /** Reads a run record by record; {@link #advance()} moves to the next one. */
   static final class Reader implements Closeable {
     private final Path file;
-    private final DataInputStream in;
+    private final SpillInput in;
     private final List<Aggregate<Object>> aggregates;
     private final int keyCount;
     Object key;
@@ -89,7 +89,7 @@ final class RunFiles {
 
     Reader(Path file, List<Aggregate<Object>> aggregates, int keyCount) throws IOException {
       this.file = file;
-      this.in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), BUFFER));
+      this.in = new SpillInput(Files.newInputStream(file), BUFFER);
       this.aggregates = aggregates;
       this.keyCount = keyCount;
     }

@@ -111,11 +111,27 @@ public final class ValueCodec {
   }
 
   public static Object read(DataInput in) throws IOException {
+    return read(in, false);
+  }
+
+  /**
+   * As {@link #read}, for values that repeat across records (the distinct values of a state, a string minimum):
+   * read from a {@link SpillInput}, equal strings read shortly after each other are one shared instance, which
+   * saves decoding them and makes comparing them an identity check.
+   */
+  public static Object readShared(DataInput in) throws IOException {
+    return read(in, true);
+  }
+
+  private static Object read(DataInput in, boolean shared) throws IOException {
     int tag = in.readByte();
     switch (tag) {
       case NULL:
         return null;
       case STRING:
+        if (shared && in instanceof SpillInput spill) {
+          return spill.readString(in.readInt());
+        }
         return new String(readBytes(in), StandardCharsets.UTF_8);
       case LONG:
         return in.readLong();
