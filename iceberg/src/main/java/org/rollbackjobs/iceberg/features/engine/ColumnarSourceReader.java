@@ -15,17 +15,13 @@ import org.apache.iceberg.io.CloseableIterator;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
 import org.apache.iceberg.util.DateTimeUtil;
-import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnReader;
 import org.apache.parquet.column.Dictionary;
 import org.apache.parquet.column.impl.ColumnReadStoreImpl;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.io.DelegatingSeekableInputStream;
-import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.ParquetDecodingException;
-import org.apache.parquet.io.SeekableInputStream;
 import org.apache.parquet.io.api.Converter;
 import org.apache.parquet.io.api.GroupConverter;
 import org.apache.parquet.io.api.PrimitiveConverter;
@@ -57,8 +53,8 @@ final class ColumnarSourceReader {
       return null;
     }
     org.apache.iceberg.io.InputFile file = table.io().newInputFile(task.file().location(), task.file().fileSizeInBytes());
-    ParquetFileReader reader = ParquetFileReader.open(parquetFile(file),
-        ParquetReadOptions.builder().withRange(task.start(), task.start() + task.length()).build());
+    ParquetFileReader reader = ParquetFileReader.open(new ParquetInput(file),
+        ParquetInput.options().withRange(task.start(), task.start() + task.length()).build());
     try {
       MessageType fileSchema = reader.getFooter().getFileMetaData().getSchema();
       List<Types.NestedField> fields = projection.columns();
@@ -450,36 +446,5 @@ final class ColumnarSourceReader {
 
     @Override
     public void end() {}
-  }
-
-  /** An Iceberg input file as Parquet's (Iceberg's own adapter is package-private). */
-  private static InputFile parquetFile(org.apache.iceberg.io.InputFile file) {
-    return new InputFile() {
-      @Override
-      public long getLength() {
-        return file.getLength();
-      }
-
-      @Override
-      public SeekableInputStream newStream() {
-        org.apache.iceberg.io.SeekableInputStream in = file.newStream();
-        return new DelegatingSeekableInputStream(in) {
-          @Override
-          public long getPos() throws IOException {
-            return in.getPos();
-          }
-
-          @Override
-          public void seek(long position) throws IOException {
-            in.seek(position);
-          }
-        };
-      }
-
-      @Override
-      public String toString() {
-        return file.location();
-      }
-    };
   }
 }

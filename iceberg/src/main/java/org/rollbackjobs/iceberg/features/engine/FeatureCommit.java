@@ -29,13 +29,9 @@ import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.io.InputFile;
-import org.apache.iceberg.io.SeekableInputStream;
 import org.apache.iceberg.parquet.ParquetUtil;
 import org.apache.iceberg.util.SnapshotUtil;
-import org.apache.parquet.ParquetReadOptions;
-import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.io.DelegatingSeekableInputStream;
 import org.rollbackjobs.iceberg.ConcurrentChangeException;
 import org.rollbackjobs.iceberg.catalog.TableName;
 import org.rollbackjobs.iceberg.features.FeatureLineage;
@@ -137,35 +133,10 @@ public final class FeatureCommit {
    * default one is a new Hadoop {@code Configuration} per file, which parses Hadoop's XML resources again.
    */
   static Metrics footerMetrics(InputFile input, MetricsConfig metrics) {
-    ParquetReadOptions options = ParquetReadOptions.builder(new PlainParquetConfiguration()).build();
-    try (ParquetFileReader reader = ParquetFileReader.open(new FooterInput(input), options)) {
+    try (ParquetFileReader reader = ParquetFileReader.open(new ParquetInput(input), ParquetInput.options().build())) {
       return ParquetUtil.footerMetrics(reader.getFooter(), Stream.empty(), metrics);
     } catch (IOException e) {
       throw new RuntimeIOException(e, "cannot read the footer of %s", input.location());
-    }
-  }
-
-  /** Iceberg's view of a file as Parquet's, for reading its footer. */
-  private record FooterInput(InputFile file) implements org.apache.parquet.io.InputFile {
-    @Override
-    public long getLength() {
-      return file.getLength();
-    }
-
-    @Override
-    public org.apache.parquet.io.SeekableInputStream newStream() {
-      SeekableInputStream in = file.newStream();
-      return new DelegatingSeekableInputStream(in) {
-        @Override
-        public long getPos() throws IOException {
-          return in.getPos();
-        }
-
-        @Override
-        public void seek(long position) throws IOException {
-          in.seek(position);
-        }
-      };
     }
   }
 
