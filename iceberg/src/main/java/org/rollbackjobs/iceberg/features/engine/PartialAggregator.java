@@ -153,21 +153,9 @@ final class PartialAggregator {
   }
 
   private void spill() {
-    Integer[] slots = new Integer[table.size()];
-    for (int i = 0; i < slots.length; i++) {
-      slots[i] = i;
-    }
-    // by bucket, then key: the prefixes settle most comparisons without visiting the keys
     int[] bucketOf = bucketBySlot;
-    long[] prefixOf = prefixBySlot;
-    boolean byPrefix = prefixesComparable;
-    Arrays.sort(slots, (a, b) -> {
-      int c = Integer.compare(bucketOf[a], bucketOf[b]);
-      if (c == 0 && byPrefix) {
-        c = Long.compareUnsigned(prefixOf[a], prefixOf[b]);
-      }
-      return c != 0 ? c : order.compare(table.key(a), table.key(b));
-    });
+    int[] slots = SpillOrder.sort(table.size(), bucketOf, buckets, prefixBySlot, prefixesComparable,
+        (a, b) -> order.compare(table.key(a), table.key(b)));
     int[] statesBySlot = table.statesBySlot();
     long[] cells = table.cells();
     RunFiles.Writer[] writers = new RunFiles.Writer[buckets];
