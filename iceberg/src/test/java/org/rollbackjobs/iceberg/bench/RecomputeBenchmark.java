@@ -55,7 +55,7 @@ import org.rollbackjobs.testing.TestPostgres;
  * JDBC catalog on the test PostgreSQL, then measures: (1) a plain scan of the pipeline's input columns with
  * Iceberg's generic Parquet reader, one thread per core over the file scan tasks, every value touched (the
  * physical limit of any job reading those rows), in this JVM and in a fresh one; the fresh one is timed as the job
- * times itself, from opening the catalog through loading the table, planning and reading; (2) the job JAR run as
+ * times itself, from loading the table through planning and reading; (2) the job JAR run as
  * a child JVM with a fixed
  * {@code -Xmx} ({@code --xmx}, default 512m): its own duration (plan, map, reduce, commit; JVM start excluded)
  * and its peak heap from the GC log. The job's result is checked against an independent streaming
@@ -158,10 +158,10 @@ public final class RecomputeBenchmark {
       System.out.printf(Locale.ROOT, "| measure | wall time | rows/s | CPU time |%n| --- | ---: | ---: | ---: |%n");
       System.out.printf(Locale.ROOT, "| plain scan of %s (Iceberg generic Parquet reader, %d threads; planning included), best of %d | %.2f s | %,.0f | %.2f s |%n",
           columns(inputs), threads, scans.size() - 1, bestScan.seconds(), rows / bestScan.seconds(), leastCpuScan.cpuSeconds());
-      System.out.printf(Locale.ROOT, "| same scan in a fresh JVM -Xmx%s, timed as the job is (catalog, table load, planning, reading;"
+      System.out.printf(Locale.ROOT, "| same scan in a fresh JVM -Xmx%s, timed as the job is (table load, planning, reading;"
           + " JIT warm-up included, JVM start excluded), best of %d | %.2f s | %,.0f | %.2f s |%n",
           xmx, coldScans.size(), bestCold.seconds(), rows / bestCold.seconds(), leastCpuCold.cpuSeconds());
-      System.out.printf(Locale.ROOT, "| its reading alone (no catalog, table load or planning), best of %d | %.2f s | %,.0f | %.2f s |%n",
+      System.out.printf(Locale.ROOT, "| its reading alone (no table load or planning), best of %d | %.2f s | %,.0f | %.2f s |%n",
           coldScans.size(), bestColdRead.readSeconds(), rows / bestColdRead.readSeconds(), leastCpuColdRead.readCpuSeconds());
       System.out.printf(Locale.ROOT, "| recompute-features job (plan, map, reduce, commit), best of %d | %.2f s | %,.0f | %.2f s |%n",
           runs.size(), bestJob.jobSeconds, rows / bestJob.jobSeconds, leastCpuJob.cpuSeconds());
@@ -237,7 +237,7 @@ public final class RecomputeBenchmark {
     return table;
   }
 
-  /** A scan's time; for a cold scan also that of its reading alone (no catalog, table load or planning). */
+  /** A scan's time; for a cold scan also that of its reading alone (no table load or planning). */
   private record Scan(double seconds, double cpuSeconds, double readSeconds, double readCpuSeconds) {
     Scan(double seconds, double cpuSeconds) {
       this(seconds, cpuSeconds, seconds, cpuSeconds);
