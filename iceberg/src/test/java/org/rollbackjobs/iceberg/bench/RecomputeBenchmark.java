@@ -55,9 +55,8 @@ import org.rollbackjobs.testing.TestPostgres;
  * JDBC catalog on the test PostgreSQL, then measures: (1) a plain scan of the pipeline's input columns with
  * Iceberg's generic Parquet reader, one thread per core over the file scan tasks, every value touched (the
  * physical limit of any job reading those rows), in this JVM and in a fresh one; the fresh one is timed as the job
- * times itself, from loading the table through planning and reading; (2) the job JAR run as
- * a child JVM with a fixed
- * {@code -Xmx} ({@code --xmx}, default 512m): its own duration (plan, map, reduce, commit; JVM start excluded)
+ * times itself, from loading the table through planning and reading; (2) the job JAR run as a child JVM with a
+ * fixed {@code -Xmx} ({@code --xmx}, default 512m): its own duration (plan, map, reduce, commit; JVM start excluded)
  * and its peak heap from the GC log. The job's result is checked against an independent streaming
  * computation. Options: {@code --version} (customer_txn_features version, default 2), {@code --repeats},
  * {@code --jar}, {@code --java-options} (more options for the job JVM), {@code --keep-warehouse}.
