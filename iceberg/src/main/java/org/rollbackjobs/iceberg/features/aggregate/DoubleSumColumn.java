@@ -16,7 +16,33 @@ final class DoubleSumColumn implements StateColumn {
 
   @Override
   public long add(long[] records, int base, int slot, Object value) {
-    double v = ((Number) value).doubleValue();
+    add(records, base, ((Number) value).doubleValue());
+    return 0;
+  }
+
+  @Override
+  public long addDoubles(long[] records, int[] states, int base, int[] slots, double[] values, boolean[] nulls,
+      int from, int to) {
+    for (int r = from; r < to; r++) {
+      if (!nulls[r]) {
+        add(records, states[r] + base, values[r]);
+      }
+    }
+    return 0;
+  }
+
+  @Override
+  public long addLongs(long[] records, int[] states, int base, int[] slots, long[] values, boolean[] nulls,
+      int from, int to) {
+    for (int r = from; r < to; r++) {
+      if (!nulls[r]) {
+        add(records, states[r] + base, (double) values[r]);
+      }
+    }
+    return 0;
+  }
+
+  private static void add(long[] records, int base, double v) {
     double sum = Double.longBitsToDouble(records[base]);
     double compensation = Double.longBitsToDouble(records[base + 1]);
     double t = sum + v;
@@ -28,7 +54,6 @@ final class DoubleSumColumn implements StateColumn {
     records[base] = Double.doubleToRawLongBits(t);
     records[base + 1] = Double.doubleToRawLongBits(compensation);
     records[base + 2]++;
-    return 0;
   }
 
   @Override

@@ -18,6 +18,19 @@ final class LongSumColumn implements StateColumn {
   }
 
   @Override
+  public long addLongs(long[] records, int[] states, int base, int[] slots, long[] values, boolean[] nulls,
+      int from, int to) {
+    for (int r = from; r < to; r++) {
+      if (!nulls[r]) {
+        int at = states[r] + base;
+        records[at] = Math.addExact(records[at], values[r]);
+        records[at + 1]++;
+      }
+    }
+    return 0;
+  }
+
+  @Override
   public void write(long[] records, int base, int slot, DataOutput out) throws IOException {
     out.writeLong(records[base]);
     out.writeLong(records[base + 1]);

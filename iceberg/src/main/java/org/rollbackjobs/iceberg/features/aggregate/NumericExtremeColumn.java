@@ -23,22 +23,58 @@ final class NumericExtremeColumn implements StateColumn {
 
   @Override
   public long add(long[] records, int base, int slot, Object value) {
-    boolean present = records[base] != 0;
     Number number = (Number) value;
     if (floating) {
-      double v = number.doubleValue();
-      int c = Double.compare(v, Double.longBitsToDouble(records[base + 1]));
-      if (!present || (max ? c > 0 : c < 0)) {
-        records[base + 1] = Double.doubleToRawLongBits(v);
-      }
+      addDouble(records, base, number.doubleValue());
     } else {
-      long v = number.longValue();
-      if (!present || (max ? v > records[base + 1] : v < records[base + 1])) {
-        records[base + 1] = v;
+      addLong(records, base, number.longValue());
+    }
+    return 0;
+  }
+
+  @Override
+  public long addDoubles(long[] records, int[] states, int base, int[] slots, double[] values, boolean[] nulls,
+      int from, int to) {
+    for (int r = from; r < to; r++) {
+      if (!nulls[r]) {
+        if (floating) {
+          addDouble(records, states[r] + base, values[r]);
+        } else {
+          addLong(records, states[r] + base, (long) values[r]);
+        }
       }
     }
-    records[base] = 1;
     return 0;
+  }
+
+  @Override
+  public long addLongs(long[] records, int[] states, int base, int[] slots, long[] values, boolean[] nulls,
+      int from, int to) {
+    for (int r = from; r < to; r++) {
+      if (!nulls[r]) {
+        if (floating) {
+          addDouble(records, states[r] + base, (double) values[r]);
+        } else {
+          addLong(records, states[r] + base, values[r]);
+        }
+      }
+    }
+    return 0;
+  }
+
+  private void addDouble(long[] records, int base, double v) {
+    int c = Double.compare(v, Double.longBitsToDouble(records[base + 1]));
+    if (records[base] == 0 || (max ? c > 0 : c < 0)) {
+      records[base + 1] = Double.doubleToRawLongBits(v);
+    }
+    records[base] = 1;
+  }
+
+  private void addLong(long[] records, int base, long v) {
+    if (records[base] == 0 || (max ? v > records[base + 1] : v < records[base + 1])) {
+      records[base + 1] = v;
+    }
+    records[base] = 1;
   }
 
   @Override

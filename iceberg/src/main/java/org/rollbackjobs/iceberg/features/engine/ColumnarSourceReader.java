@@ -48,6 +48,19 @@ final class ColumnarSourceReader {
 
   /** The task's rows, or null when this reader does not cover the task (use Iceberg's generic reader). */
   static CloseableIterable<StructLike> open(Table table, FileScanTask task, Schema projection) throws IOException {
+    return rows(table, task, projection);
+  }
+
+  /**
+   * The task's rows as column batches ({@link ColumnBatches}), or null when this reader does not cover the task.
+   * The values are those {@link #open} gives, read column by column: each column's loop over a batch runs one
+   * reader and one type, which the JIT compiles early and well, instead of a dispatch per value.
+   */
+  static ColumnBatches openBatches(Table table, FileScanTask task, Schema projection) throws IOException {
+    return rows(table, task, projection);
+  }
+
+  private static Rows rows(Table table, FileScanTask task, Schema projection) throws IOException {
     if (task.file().format() != FileFormat.PARQUET || !task.deletes().isEmpty()
         || !projection.columns().stream().allMatch(f -> ColumnKind.of(f.type()) != null)) {
       return null;
@@ -90,8 +103,9 @@ final class ColumnarSourceReader {
     return null;
   }
 
-  /** The rows of the task's row groups, one reused row. */
-  private static final class Rows implements CloseableIterable<StructLike>, CloseableIterator<StructLike>, StructLike {
+  /** The rows of the task's row groups, one reused row, or column batches (not both for one task). */
+  private static final class Rows implements CloseableIterable<StructLike>, CloseableIterator<StructLike>, StructLike,
+      ColumnBatches {
     private final ParquetFileReader reader;
     private final MessageType schema;
     private final Column[] columns;
@@ -135,6 +149,24 @@ final class ColumnarSourceReader {
       return this;
     }
 
+    @Override
+    public int nextBatch() {
+      if (!hasNext()) {
+        return 0;
+      }
+      int count = (int) Math.min(ColumnBatches.CAPACITY, leftInGroup);
+      for (Column column : columns) {
+        column.readBatch(count);
+      }
+      leftInGroup -= count;
+      return count;
+    }
+
+    @Override
+    public ColumnVector column(int position) {
+      return columns[position];
+    }
+
     private void nextRowGroup() {
       try {
         PageReadStore pages = reader.readNextRowGroup();
@@ -174,12 +206,18 @@ final class ColumnarSourceReader {
     }
   }
 
-  /** One projected column: reads the current row's value, then moves its reader on. */
-  private abstract static class Column {
+  /**
+   * One projected column: reads the current row's value, then moves its reader on; or reads a batch of rows into
+   * its arrays ({@link #readBatch}), row {@code i} of the batch at index {@code i}.
+   */
+  private abstract static class Column implements ColumnVector {
     final ColumnDescriptor descriptor;
     final int maxDefinition;
     ColumnReader reader;
     boolean isNull;
+    final boolean[] nulls = new boolean[ColumnBatches.CAPACITY];
+    private Object[] objects;
+    private boolean objectsRead;
 
     Column(ColumnDescriptor descriptor) {
       this.descriptor = descriptor;
@@ -205,6 +243,46 @@ final class ColumnarSourceReader {
     }
 
     abstract Object boxed();
+
+    /** Reads the next {@code count} rows into {@link #nulls} and the column's value array. */
+    final void readBatch(int count) {
+      ColumnReader r = reader;
+      int max = maxDefinition;
+      for (int i = 0; i < count; i++) {
+        boolean absent = r.getCurrentDefinitionLevel() < max;
+        nulls[i] = absent;
+        if (!absent) {
+          readAt(r, i);
+        }
+        r.consume();
+      }
+      objectsRead = false;
+    }
+
+    /** Reads the current value into row {@code i} of the batch. */
+    abstract void readAt(ColumnReader r, int i);
+
+    /** Row {@code i} of the batch as {@link #boxed()} gives it. */
+    abstract Object boxedAt(int i);
+
+    @Override
+    public final boolean[] nulls() {
+      return nulls;
+    }
+
+    @Override
+    public Object[] objects(int count) {
+      if (!objectsRead) {
+        if (objects == null) {
+          objects = new Object[ColumnBatches.CAPACITY];
+        }
+        for (int i = 0; i < count; i++) {
+          objects[i] = nulls[i] ? null : boxedAt(i);
+        }
+        objectsRead = true;
+      }
+      return objects;
+    }
   }
 
   /** Strings decoded once per dictionary entry while the pages are dictionary-encoded. */
@@ -212,6 +290,7 @@ final class ColumnarSourceReader {
     private String[] byDictionaryId = new String[1024];
     private boolean dictionaryPages;
     private String value;
+    private final String[] values = new String[ColumnBatches.CAPACITY];
 
     StringColumn(ColumnDescriptor descriptor) {
       super(descriptor);
@@ -254,12 +333,34 @@ final class ColumnarSourceReader {
     Object boxed() {
       return value;
     }
+
+    @Override
+    void readAt(ColumnReader r, int i) {
+      read();
+      values[i] = value;
+    }
+
+    @Override
+    Object boxedAt(int i) {
+      return values[i];
+    }
+
+    @Override
+    public Object[] objects(int count) {
+      for (int i = 0; i < count; i++) {
+        if (nulls[i]) {
+          values[i] = null;
+        }
+      }
+      return values;
+    }
   }
 
   private static final class LongColumn extends Column {
     private final boolean timestamp;
     private final boolean withZone;
     private long value;
+    private final long[] values = new long[ColumnBatches.CAPACITY];
 
     LongColumn(ColumnDescriptor descriptor, boolean timestamp, boolean withZone) {
       super(descriptor);
@@ -279,11 +380,31 @@ final class ColumnarSourceReader {
       }
       return withZone ? DateTimeUtil.timestamptzFromMicros(value) : DateTimeUtil.timestampFromMicros(value);
     }
+
+    @Override
+    void readAt(ColumnReader r, int i) {
+      values[i] = r.getLong();
+    }
+
+    @Override
+    Object boxedAt(int i) {
+      long v = values[i];
+      if (!timestamp) {
+        return v;
+      }
+      return withZone ? DateTimeUtil.timestamptzFromMicros(v) : DateTimeUtil.timestampFromMicros(v);
+    }
+
+    @Override
+    public long[] longs() {
+      return timestamp ? null : values;
+    }
   }
 
   private static final class IntColumn extends Column {
     private final boolean date;
     private int value;
+    private final long[] values = new long[ColumnBatches.CAPACITY];
 
     IntColumn(ColumnDescriptor descriptor, boolean date) {
       super(descriptor);
@@ -299,10 +420,27 @@ final class ColumnarSourceReader {
     Object boxed() {
       return date ? DateTimeUtil.dateFromDays(value) : (Object) value;
     }
+
+    @Override
+    void readAt(ColumnReader r, int i) {
+      values[i] = r.getInteger();
+    }
+
+    @Override
+    Object boxedAt(int i) {
+      int v = (int) values[i];
+      return date ? DateTimeUtil.dateFromDays(v) : (Object) v;
+    }
+
+    @Override
+    public long[] longs() {
+      return date ? null : values;
+    }
   }
 
   private static final class DoubleColumn extends Column {
     private double value;
+    private final double[] values = new double[ColumnBatches.CAPACITY];
 
     DoubleColumn(ColumnDescriptor descriptor) {
       super(descriptor);
@@ -317,10 +455,26 @@ final class ColumnarSourceReader {
     Object boxed() {
       return value;
     }
+
+    @Override
+    void readAt(ColumnReader r, int i) {
+      values[i] = r.getDouble();
+    }
+
+    @Override
+    Object boxedAt(int i) {
+      return values[i];
+    }
+
+    @Override
+    public double[] doubles() {
+      return values;
+    }
   }
 
   private static final class FloatColumn extends Column {
     private float value;
+    private final float[] values = new float[ColumnBatches.CAPACITY];
 
     FloatColumn(ColumnDescriptor descriptor) {
       super(descriptor);
@@ -335,10 +489,21 @@ final class ColumnarSourceReader {
     Object boxed() {
       return value;
     }
+
+    @Override
+    void readAt(ColumnReader r, int i) {
+      values[i] = r.getFloat();
+    }
+
+    @Override
+    Object boxedAt(int i) {
+      return values[i];
+    }
   }
 
   private static final class BooleanColumn extends Column {
     private boolean value;
+    private final boolean[] values = new boolean[ColumnBatches.CAPACITY];
 
     BooleanColumn(ColumnDescriptor descriptor) {
       super(descriptor);
@@ -352,6 +517,16 @@ final class ColumnarSourceReader {
     @Override
     Object boxed() {
       return value;
+    }
+
+    @Override
+    void readAt(ColumnReader r, int i) {
+      values[i] = r.getBoolean();
+    }
+
+    @Override
+    Object boxedAt(int i) {
+      return values[i];
     }
   }
 

@@ -11,6 +11,19 @@ import org.apache.iceberg.types.Types;
 public final class InputWidening {
   private InputWidening() {}
 
+  /** Whether a source column must be widened for the pipeline's inputs (see {@link #of}). */
+  public static boolean widens(Schema projection, List<Types.NestedField> inputs) {
+    for (int i = 0; i < inputs.size(); i++) {
+      Type.TypeID read = projection.columns().get(i).type().typeId();
+      Type.TypeID wanted = inputs.get(i).type().typeId();
+      if ((read == Type.TypeID.INTEGER && wanted == Type.TypeID.LONG)
+          || (read == Type.TypeID.FLOAT && wanted == Type.TypeID.DOUBLE)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** An int source column read for a long input, or a float for a double, is widened as the pipeline expects. */
   public static UnaryOperator<StructLike> of(Schema projection, List<Types.NestedField> inputs) {
     boolean[] toLong = new boolean[inputs.size()];

@@ -14,6 +14,7 @@ import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Type;
+import org.rollbackjobs.iceberg.features.ColumnarPipeline;
 import org.rollbackjobs.iceberg.features.FeaturePipeline;
 import org.rollbackjobs.iceberg.features.ProgressListener;
 import org.rollbackjobs.iceberg.features.RecomputePlan;
@@ -29,6 +30,11 @@ import org.rollbackjobs.iceberg.features.aggregate.Aggregate;
 public final class MapTask {
   private static final int PROGRESS_EVERY = 16_384;
   private static final int BATCH = 64;
+  /**
+   * Set to false to fold every row through the pipeline's row-wise transform, as pipelines that cannot take column
+   * batches are: the same states either way (for comparisons and as an escape hatch).
+   */
+  static final String COLUMN_BATCHES = "rollback.features.column-batches";
 
   private MapTask() {}
 
@@ -50,6 +56,7 @@ public final class MapTask {
     Object[][] batch = new Object[pipeline.isKeyed() && immutableValues(projection) ? BATCH : 1][width];
     int batched = 0;
     PartialAggregator aggregator = null;
+    BatchFolder folder = null;
     FeatureWriter writer = null;
     if (pipeline.isKeyed()) {
       try {
@@ -59,6 +66,7 @@ public final class MapTask {
       }
       aggregator = new PartialAggregator(aggregatesOf(pipeline), pipeline.keyColumns().size(), plan.buckets(),
           memoryBudget, runDirectory);
+      folder = InputWidening.widens(projection, pipeline.inputColumns()) ? null : batchFolder(pipeline, plan, aggregator);
     } else {
       writer = output.writer(filePrefix);
     }
@@ -67,6 +75,17 @@ public final class MapTask {
     long unreported = 0;
     try {
       for (FileScanTask task : tasks) {
+        ColumnBatches batches = folder == null ? null : SourceReader.openBatches(source, task, projection);
+        if (batches != null) {
+          if (batched > 0) { // rows stay in order: those of the tasks before first
+            aggregator.addAll(batch, batched);
+            batched = 0;
+          }
+          long rows = foldBatches(folder, batches, task, progress);
+          read += rows;
+          kept += rows;
+          continue;
+        }
         try (CloseableIterable<? extends StructLike> records = SourceReader.openRows(source, task, projection)) {
           for (StructLike record : records) {
             read++;
@@ -102,6 +121,39 @@ public final class MapTask {
         writer.close();
       }
     }
+  }
+
+  /** Column batches for a pipeline that takes them, else null. */
+  private static BatchFolder batchFolder(FeaturePipeline pipeline, RecomputePlan plan, PartialAggregator aggregator) {
+    if (!(pipeline instanceof ColumnarPipeline columnar)
+        || !Boolean.parseBoolean(System.getProperty(COLUMN_BATCHES, "true"))) {
+      return null;
+    }
+    ColumnarPipeline.Columnar form = columnar.columnar(plan.context());
+    return form == null ? null : new BatchFolder(form, aggregator);
+  }
+
+  /** Folds a task's column batches and reports their rows as progress; returns them. */
+  private static long foldBatches(BatchFolder folder, ColumnBatches batches, FileScanTask task,
+      ProgressListener progress) {
+    long rows = 0;
+    long unreported = 0;
+    try (batches) {
+      folder.bind(batches);
+      for (int count = batches.nextBatch(); count > 0; count = batches.nextBatch()) {
+        folder.fold(count);
+        rows += count;
+        unreported += count;
+        if (unreported >= PROGRESS_EVERY) {
+          progress.rowsRead(unreported);
+          unreported = 0;
+        }
+      }
+      progress.rowsRead(unreported);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + task.file().location(), e);
+    }
+    return rows;
   }
 
   private static boolean immutableValues(Schema projection) {

@@ -37,6 +37,9 @@ final class PartialAggregator {
   private long heldBytes;
   private int spills;
   private Object[] batchKeys = new Object[0];
+  /** Where each row of the current column batch has its states, and its slot. */
+  private int[] batchStates = new int[0];
+  private int[] batchSlots = new int[0];
   /** Per slot of the table: the key's bucket and {@link KeyPrefix}. */
   private int[] bucketBySlot = new int[0];
   private long[] prefixBySlot = new long[0];
@@ -78,6 +81,71 @@ final class PartialAggregator {
       add(rows[i], batchKeys[i], i);
       batchKeys[i] = null;
     }
+  }
+
+  /** Feeds one aggregate the values of rows [from, to) of a column batch (see {@link #addBatch}). */
+  interface BatchFeed {
+    /** Feeds aggregate {@code aggregate} through {@code column}'s batch methods; returns the bytes it grew by. */
+    long feed(int aggregate, StateColumn column, long[] cells, int[] states, int base, int[] slots, int from, int to);
+  }
+
+  /**
+   * Folds the first {@code count} rows of a column batch, whose keys are {@code keys}: the keys are looked up in
+   * row order as {@link #add} does, then each aggregate is fed the rows' values a column at a time (one loop of
+   * one aggregate over primitive values, instead of a dispatch per row and aggregate). The states are those
+   * {@link #add} gives for the same rows; a spill falls between two rows, before the rows after it are looked up.
+   */
+  void addBatch(Object[] keys, int count, BatchFeed feed) {
+    if (batchStates.length < count) {
+      batchStates = new int[count];
+      batchSlots = new int[count];
+    }
+    table.prefetch(keys, count);
+    int from = 0;
+    boolean grew = false;
+    for (int r = 0; r < count; r++) {
+      if (table.size() > 0 && table.growsOnNextKey() && usedBytes(table.bytesGrown()) > budget) {
+        feedRows(feed, from, r);
+        spill();
+        from = r;
+        grew = false;
+      }
+      int known = table.size();
+      long[] cells = table.cells();
+      Object key = keys[r];
+      int states = table.statesOfPrefetched(key, r);
+      batchStates[r] = states;
+      int slot = table.slotAt(states);
+      batchSlots[r] = slot;
+      if (table.size() != known) {
+        heldBytes += keyBytes(key) + sideBytesPerKey;
+        grew = true;
+        remember(slot, key);
+        if (table.cells() != cells) { // the table grew and moved every cell: the batch's earlier rows again
+          for (int q = from; q < r; q++) {
+            batchStates[q] = table.statesOf(keys[q]);
+          }
+        }
+      }
+    }
+    grew |= feedRows(feed, from, count);
+    if (grew && usedBytes(table.bytes()) > budget) {
+      spill();
+    }
+  }
+
+  /** Feeds every aggregate rows [from, to) of the batch; whether a column grew. */
+  private boolean feedRows(BatchFeed feed, int from, int to) {
+    if (from == to) {
+      return false;
+    }
+    long[] cells = table.cells();
+    long grown = 0;
+    for (int i = 0; i < columns.length; i++) {
+      grown += feed.feed(i, columns[i], cells, batchStates, offsets[i], batchSlots, from, to);
+    }
+    heldBytes += grown;
+    return grown != 0;
   }
 
   /** Folds one transformed row (keys first, then one value per aggregate) into its key's partial states. */

@@ -38,6 +38,15 @@ public final class SourceReader {
     }
   }
 
+  /** The task's rows as column batches where {@link ColumnarSourceReader} covers the task, else null. */
+  static ColumnBatches openBatches(Table table, FileScanTask task, Schema projection) {
+    try {
+      return ColumnarSourceReader.openBatches(table, task, projection);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + task.file().location(), e);
+    }
+  }
+
   public static CloseableIterable<Record> open(Table table, FileScanTask task, Schema projection) {
     if (task.file().format() != FileFormat.PARQUET) {
       throw new UnsupportedOperationException("cannot read " + task.file().format() + " data file "

@@ -26,15 +26,17 @@ final class Expression {
   private final int directPosition;
   private final JexlExpression jexl;
   private final ExpressionCompiler.Node compiled;
+  private final int[] reads;
 
   private Expression(String source, String where, Map<String, Integer> bindings, int directPosition,
-      JexlExpression jexl, ExpressionCompiler.Node compiled) {
+      JexlExpression jexl, ExpressionCompiler.Node compiled, int[] reads) {
     this.source = source;
     this.where = where;
     this.bindings = bindings;
     this.directPosition = directPosition;
     this.jexl = jexl;
     this.compiled = compiled;
+    this.reads = reads;
   }
 
   /**
@@ -48,7 +50,7 @@ final class Expression {
     String text = source.trim();
     Map<String, Integer> bindings = Map.copyOf(names);
     if (NAME.matcher(text).matches() && names.containsKey(text)) {
-      return new Expression(text, where, bindings, names.get(text), null, null);
+      return new Expression(text, where, bindings, names.get(text), null, null, new int[] {names.get(text)});
     }
     JexlScript script;
     try {
@@ -57,9 +59,12 @@ final class Expression {
       throw new BadInputException(where + ": invalid expression '" + text + "': " + e.getMessage(), e);
     }
     Set<String> unknown = new TreeSet<>();
+    Set<Integer> read = new TreeSet<>();
     for (List<String> variable : script.getVariables()) {
       if (!names.containsKey(variable.get(0))) {
         unknown.add(variable.get(0));
+      } else {
+        read.add(names.get(variable.get(0)));
       }
     }
     if (!unknown.isEmpty()) {
@@ -67,8 +72,16 @@ final class Expression {
           + ", which " + (unknown.size() == 1 ? "is" : "are") + " not an input or a column defined before it;"
           + " known: " + String.join(", ", new TreeSet<>(names.keySet())));
     }
-    return new Expression(text, where, bindings, -1, Expressions.JEXL.createExpression(text),
-        ExpressionCompiler.compile(text, bindings, Expressions.FEATURES));
+    ExpressionCompiler.Node compiled = ExpressionCompiler.compile(text, bindings, Expressions.FEATURES);
+    // compiled closures read names only through the bindings, as listed; the interpreter may read any of them
+    int[] reads = (compiled != null ? read.stream() : new TreeSet<>(names.values()).stream())
+        .mapToInt(Integer::intValue).toArray();
+    return new Expression(text, where, bindings, -1, Expressions.JEXL.createExpression(text), compiled, reads);
+  }
+
+  /** The value slots the expression reads. */
+  int[] reads() {
+    return reads.clone();
   }
 
   /** Whether rows are evaluated by compiled closures rather than the JEXL interpreter. */

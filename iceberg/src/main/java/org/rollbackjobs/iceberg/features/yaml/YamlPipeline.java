@@ -10,14 +10,15 @@ import org.apache.iceberg.Schema;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
-import org.rollbackjobs.iceberg.features.FeaturePipeline;
+import java.util.ArrayList;
+import org.rollbackjobs.iceberg.features.ColumnarPipeline;
 import org.rollbackjobs.iceberg.features.PipelineContext;
 import org.rollbackjobs.iceberg.features.RowTransform;
 import org.rollbackjobs.iceberg.features.aggregate.Aggregate;
 import org.rollbackjobs.iceberg.features.aggregate.Aggregates;
 
 /** A pipeline compiled from a YAML definition (see {@link YamlPipelines} for the format). */
-final class YamlPipeline implements FeaturePipeline {
+final class YamlPipeline implements ColumnarPipeline {
   /** Key slot filled with the start of the row's tumbling window. */
   static final int WINDOW_KEY = -2;
 
@@ -116,6 +117,41 @@ final class YamlPipeline implements FeaturePipeline {
   @Override
   public RowTransform newTransform(PipelineContext context) {
     return new Transform(context.asOf());
+  }
+
+  /**
+   * Column batches can feed a definition without a filter, derived columns or windows whose keys are inputs:
+   * then each aggregate is fed every row, an input as read, or its expression's value, as the transform does.
+   */
+  @Override
+  public Columnar columnar(PipelineContext context) {
+    if (filter != null || !derived.isEmpty() || window != null) {
+      return null;
+    }
+    int[] keyInputs = new int[keys.size()];
+    for (int k = 0; k < keyInputs.length; k++) {
+      keyInputs[k] = outputSources[k];
+      if (keyInputs[k] < 0 || keyInputs[k] >= inputs.size()) {
+        return null;
+      }
+    }
+    List<Feed> feeds = new ArrayList<>();
+    for (AggregateInput in : aggregateInputs) {
+      if (in.within() != null) {
+        return null;
+      }
+      if (in.value() == null) {
+        feeds.add(new EveryRow());
+      } else if (in.value().directPosition() >= 0) {
+        feeds.add(new InputColumn(in.value().directPosition()));
+      } else {
+        Object[] values = new Object[slots];
+        Expression.Bound bound = in.value().bind(values);
+        feeds.add(new Computed(values, in.value().reads(),
+            () -> Conversions.to(in.type(), bound.evaluate(), in.where())));
+      }
+    }
+    return new Columnar(keyInputs, List.copyOf(feeds));
   }
 
   private final class Transform implements RowTransform {

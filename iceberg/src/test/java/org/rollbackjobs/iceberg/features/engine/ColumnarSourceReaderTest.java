@@ -106,6 +106,12 @@ class ColumnarSourceReaderTest {
       assertThat(rowsRead).isEqualTo(rows.size());
     }
 
+    // column batches hold the same values, in their primitive arrays too
+    for (FileScanTask task : splits) {
+      assertThat(readBatches(ColumnarSourceReader.openBatches(table, task, table.schema()), table.schema().columns().size()))
+          .isEqualTo(read(SourceReader.open(table, task, table.schema())));
+    }
+
     // a projection in another order reads the same values as the generic reader's projection
     Schema projection = table.schema().select("amount", "customer", "ts");
     FileScanTask first = splitTasks(table, projection).get(0);
@@ -148,6 +154,34 @@ class ColumnarSourceReaderTest {
     assertThat(ColumnarSourceReader.open(table, task, projection)).isNull();
     List<List<Object>> rows = read(SourceReader.openRows(table, task, projection));
     assertThat(rows).hasSize(expectedRows).isEqualTo(read(SourceReader.open(table, task, projection)));
+  }
+
+  /** The rows of column batches, from {@link ColumnVector#objects}, checked against the primitive arrays. */
+  private static List<List<Object>> readBatches(ColumnBatches batches, int width) throws IOException {
+    List<List<Object>> values = new ArrayList<>();
+    try (batches) {
+      for (int count = batches.nextBatch(); count > 0; count = batches.nextBatch()) {
+        assertThat(count).isLessThanOrEqualTo(ColumnBatches.CAPACITY);
+        int first = values.size();
+        for (int r = 0; r < count; r++) {
+          values.add(new ArrayList<>());
+        }
+        for (int c = 0; c < width; c++) {
+          ColumnVector column = batches.column(c);
+          Object[] objects = column.objects(count);
+          for (int r = 0; r < count; r++) {
+            assertThat(objects[r] == null).isEqualTo(column.nulls()[r]);
+            if (objects[r] instanceof Double d) {
+              assertThat(column.doubles()[r]).isEqualTo(d);
+            } else if (objects[r] instanceof Long || objects[r] instanceof Integer) {
+              assertThat(column.longs()[r]).isEqualTo(((Number) objects[r]).longValue());
+            }
+            values.get(first + r).add(objects[r]);
+          }
+        }
+      }
+    }
+    return values;
   }
 
   private static List<BlockMetaData> rowGroups(FileScanTask task) throws IOException {

@@ -1,0 +1,114 @@
+package org.rollbackjobs.iceberg.features.engine;
+
+import java.util.List;
+import org.rollbackjobs.iceberg.features.ColumnarPipeline;
+import org.rollbackjobs.iceberg.features.aggregate.StateColumn;
+
+/**
+ * Folds column batches into a {@link PartialAggregator} as a {@link ColumnarPipeline} says: keys from their input
+ * columns, each aggregate fed every row, an input column (doubles and longs unboxed) or a value computed per row.
+ * One per map partition; {@link #bind} it to each task's batches.
+ */
+final class BatchFolder implements PartialAggregator.BatchFeed {
+  private static final int EVERY_ROW = 0;
+  private static final int DOUBLES = 1;
+  private static final int LONGS = 2;
+  private static final int OBJECTS = 3;
+  private static final int COMPUTED = 4;
+
+  private final PartialAggregator aggregator;
+  private final int[] keyInputs;
+  private final List<ColumnarPipeline.Feed> feeds;
+  private final Object[] keys = new Object[ColumnBatches.CAPACITY];
+  private final Object[][] computed;
+  private final int[] kinds;
+  private ColumnBatches batches;
+  private int count;
+
+  BatchFolder(ColumnarPipeline.Columnar columnar, PartialAggregator aggregator) {
+    this.aggregator = aggregator;
+    this.keyInputs = columnar.keyInputs().clone();
+    this.feeds = columnar.feeds();
+    this.kinds = new int[feeds.size()];
+    this.computed = new Object[feeds.size()][];
+    for (int a = 0; a < kinds.length; a++) {
+      if (feeds.get(a) instanceof ColumnarPipeline.Computed) {
+        computed[a] = new Object[ColumnBatches.CAPACITY];
+      }
+    }
+  }
+
+  /** Reads the next tasks's batches; what each aggregate is fed depends on the columns' types in its files. */
+  void bind(ColumnBatches taskBatches) {
+    this.batches = taskBatches;
+    for (int a = 0; a < kinds.length; a++) {
+      ColumnarPipeline.Feed feed = feeds.get(a);
+      if (feed instanceof ColumnarPipeline.EveryRow) {
+        kinds[a] = EVERY_ROW;
+      } else if (feed instanceof ColumnarPipeline.InputColumn in) {
+        ColumnVector column = taskBatches.column(in.position());
+        kinds[a] = column.doubles() != null ? DOUBLES : column.longs() != null ? LONGS : OBJECTS;
+      } else {
+        kinds[a] = COMPUTED;
+      }
+    }
+  }
+
+  /** Folds the batch just read ({@code count} rows). */
+  void fold(int rows) {
+    this.count = rows;
+    Object[] batchKeys;
+    if (keyInputs.length == 1) {
+      batchKeys = batches.column(keyInputs[0]).objects(rows);
+    } else {
+      batchKeys = keys;
+      for (int r = 0; r < rows; r++) {
+        Object[] values = new Object[keyInputs.length];
+        for (int k = 0; k < keyInputs.length; k++) {
+          values[k] = batches.column(keyInputs[k]).objects(rows)[r];
+        }
+        keys[r] = new Keys.Composite(values);
+      }
+    }
+    aggregator.addBatch(batchKeys, rows, this);
+  }
+
+  @Override
+  public long feed(int aggregate, StateColumn column, long[] cells, int[] states, int base, int[] slots, int from,
+      int to) {
+    switch (kinds[aggregate]) {
+      case EVERY_ROW:
+        return column.addRows(cells, states, base, slots, from, to);
+      case DOUBLES: {
+        ColumnVector in = input(aggregate);
+        return column.addDoubles(cells, states, base, slots, in.doubles(), in.nulls(), from, to);
+      }
+      case LONGS: {
+        ColumnVector in = input(aggregate);
+        return column.addLongs(cells, states, base, slots, in.longs(), in.nulls(), from, to);
+      }
+      case OBJECTS:
+        return column.addObjects(cells, states, base, slots, input(aggregate).objects(count), from, to);
+      default:
+        return column.addObjects(cells, states, base, slots, compute(aggregate, from, to), from, to);
+    }
+  }
+
+  private ColumnVector input(int aggregate) {
+    return batches.column(((ColumnarPipeline.InputColumn) feeds.get(aggregate)).position());
+  }
+
+  private Object[] compute(int aggregate, int from, int to) {
+    ColumnarPipeline.Computed feed = (ColumnarPipeline.Computed) feeds.get(aggregate);
+    Object[] inputs = feed.inputs();
+    int[] reads = feed.reads();
+    Object[] values = computed[aggregate];
+    for (int r = from; r < to; r++) {
+      for (int p : reads) {
+        inputs[p] = batches.column(p).objects(count)[r];
+      }
+      values[r] = Keys.normalise(feed.value().get());
+    }
+    return values;
+  }
+}

@@ -1,0 +1,23 @@
+package org.rollbackjobs.iceberg.features.engine;
+
+/**
+ * One column of a batch ({@link ColumnBatches}). {@link #nulls()} says which rows are null; the values are in
+ * one primitive array where the column has one ({@link #doubles()} for double columns, {@link #longs()} for
+ * long and int columns that are not dates or timestamps), and as the generic reader's objects in {@link #objects}.
+ */
+interface ColumnVector {
+  boolean[] nulls();
+
+  /** The values of a double column, else null. */
+  default double[] doubles() {
+    return null;
+  }
+
+  /** The values of a plain long or int column (int values widened), else null. */
+  default long[] longs() {
+    return null;
+  }
+
+  /** The first {@code count} rows as Iceberg's generic values (null for null), made at most once per batch. */
+  Object[] objects(int count);
+}
