@@ -2,7 +2,9 @@ package org.rollbackjobs.iceberg.features.engine;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Arrays;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.iceberg.FileFormat;
@@ -15,16 +17,22 @@ import org.apache.iceberg.io.CloseableIterator;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
 import org.apache.iceberg.util.DateTimeUtil;
+import org.apache.parquet.bytes.ByteBufferInputStream;
+import org.apache.parquet.bytes.BytesUtils;
 import org.apache.parquet.column.ColumnDescriptor;
-import org.apache.parquet.column.ColumnReader;
 import org.apache.parquet.column.Dictionary;
-import org.apache.parquet.column.impl.ColumnReadStoreImpl;
+import org.apache.parquet.column.Encoding;
+import org.apache.parquet.column.ValuesType;
+import org.apache.parquet.column.page.DataPage;
+import org.apache.parquet.column.page.DataPageV1;
+import org.apache.parquet.column.page.DataPageV2;
+import org.apache.parquet.column.page.DictionaryPage;
 import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.column.page.PageReader;
+import org.apache.parquet.column.values.ValuesReader;
+import org.apache.parquet.column.values.rle.RunLengthBitPackingHybridDecoder;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.io.ParquetDecodingException;
-import org.apache.parquet.io.api.Converter;
-import org.apache.parquet.io.api.GroupConverter;
-import org.apache.parquet.io.api.PrimitiveConverter;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType;
@@ -84,9 +92,8 @@ final class ColumnarSourceReader {
         columns[i] = kind.newColumn(new ColumnDescriptor(new String[] {written.getName()}, written, 0,
             written.getRepetition() == org.apache.parquet.schema.Type.Repetition.OPTIONAL ? 1 : 0));
       }
-      MessageType read = new MessageType(fileSchema.getName(), requested);
-      reader.setRequestedSchema(read);
-      return new Rows(reader, read, columns, task.file().location());
+      reader.setRequestedSchema(new MessageType(fileSchema.getName(), requested));
+      return new Rows(reader, columns, task.file().location());
     } catch (RuntimeException | IOException e) {
       reader.close();
       throw e;
@@ -103,25 +110,23 @@ final class ColumnarSourceReader {
     return null;
   }
 
-  /** The rows of the task's row groups, one reused row, or column batches (not both for one task). */
+  /** The rows of the task's row groups as column batches, and as one reused row served from them. */
   private static final class Rows implements CloseableIterable<StructLike>, CloseableIterator<StructLike>, StructLike,
       ColumnBatches {
     private final ParquetFileReader reader;
-    private final MessageType schema;
     private final Column[] columns;
-    private final GroupConverter ignored;
-    private final String createdBy;
     private final String location;
+    private PageReadStore rowGroup;
     private long leftInGroup;
     private boolean done;
+    /** The row API's place in the current batch. */
+    private int batchRows;
+    private int row = -1;
 
-    Rows(ParquetFileReader reader, MessageType schema, Column[] columns, String location) {
+    Rows(ParquetFileReader reader, Column[] columns, String location) {
       this.reader = reader;
       this.location = location;
-      this.schema = schema;
       this.columns = columns;
-      this.ignored = new IgnoringConverter(columns.length);
-      this.createdBy = reader.getFooter().getFileMetaData().getCreatedBy();
     }
 
     @Override
@@ -131,10 +136,12 @@ final class ColumnarSourceReader {
 
     @Override
     public boolean hasNext() {
-      while (leftInGroup == 0 && !done) {
-        nextRowGroup();
+      if (row + 1 < batchRows) {
+        return true;
       }
-      return !done;
+      batchRows = nextBatch();
+      row = -1;
+      return batchRows > 0;
     }
 
     @Override
@@ -142,21 +149,25 @@ final class ColumnarSourceReader {
       if (!hasNext()) {
         throw new NoSuchElementException();
       }
-      for (Column column : columns) {
-        column.advance();
-      }
-      leftInGroup--;
+      row++;
       return this;
     }
 
     @Override
     public int nextBatch() {
-      if (!hasNext()) {
+      while (leftInGroup == 0 && !done) {
+        nextRowGroup();
+      }
+      if (done) {
         return 0;
       }
       int count = (int) Math.min(ColumnBatches.CAPACITY, leftInGroup);
-      for (Column column : columns) {
-        column.readBatch(count);
+      try {
+        for (Column column : columns) {
+          column.readBatch(count);
+        }
+      } catch (IOException | RuntimeException e) {
+        throw new ParquetDecodingException("cannot read a page of " + location + ": " + e.getMessage(), e);
       }
       leftInGroup -= count;
       return count;
@@ -169,18 +180,25 @@ final class ColumnarSourceReader {
 
     private void nextRowGroup() {
       try {
-        PageReadStore pages = reader.readNextRowGroup();
-        if (pages == null) {
+        closeRowGroup();
+        rowGroup = reader.readNextRowGroup();
+        if (rowGroup == null) {
           done = true;
           return;
         }
-        ColumnReadStoreImpl store = new ColumnReadStoreImpl(pages, ignored, schema, createdBy);
         for (Column column : columns) {
-          column.startRowGroup(store.getColumnReader(column.descriptor));
+          column.startRowGroup(rowGroup.getPageReader(column.descriptor));
         }
-        leftInGroup = pages.getRowCount();
+        leftInGroup = rowGroup.getRowCount();
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read a row group of " + location, e);
+      }
+    }
+
+    private void closeRowGroup() {
+      if (rowGroup != null) {
+        rowGroup.close();
+        rowGroup = null;
       }
     }
 
@@ -191,7 +209,8 @@ final class ColumnarSourceReader {
 
     @Override
     public <T> T get(int pos, Class<T> javaClass) {
-      return javaClass.cast(columns[pos].value());
+      Column column = columns[pos];
+      return javaClass.cast(column.nulls[row] ? null : column.boxedAt(row));
     }
 
     @Override
@@ -202,20 +221,35 @@ final class ColumnarSourceReader {
     @Override
     public void close() throws IOException {
       done = true;
+      closeRowGroup();
       reader.close();
     }
   }
 
   /**
-   * One projected column: reads the current row's value, then moves its reader on; or reads a batch of rows into
-   * its arrays ({@link #readBatch}), row {@code i} of the batch at index {@code i}.
+   * One projected column, decoded a page at a time into the batch's arrays: definition levels and dictionary ids
+   * with Parquet's own decoders, plain fixed-width values and strings straight from the page's bytes (Parquet's
+   * plain readers copy every value through a stream), anything else with the page encoding's values reader.
    */
   private abstract static class Column implements ColumnVector {
+    /** How the current page's values are read. */
+    static final int PLAIN = 0;
+    static final int DICTIONARY = 1;
+    static final int OTHER = 2;
+
     final ColumnDescriptor descriptor;
     final int maxDefinition;
-    ColumnReader reader;
-    boolean isNull;
     final boolean[] nulls = new boolean[ColumnBatches.CAPACITY];
+    private PageReader pages;
+    Dictionary dictionary;
+    private int leftInPage;
+    /** Definition levels of a v1 page (null for a required column), or of a v2 page. */
+    private ValuesReader levels;
+    private RunLengthBitPackingHybridDecoder levelsV2;
+    int mode;
+    /** The page's values: plain bytes (little-endian), dictionary ids, or another encoding's reader. */
+    ByteBuffer plain;
+    ValuesReader values;
     private Object[] objects;
     private boolean objectsRead;
 
@@ -224,45 +258,95 @@ final class ColumnarSourceReader {
       this.maxDefinition = descriptor.getMaxDefinitionLevel();
     }
 
-    void startRowGroup(ColumnReader columnReader) {
-      this.reader = columnReader;
+    void startRowGroup(PageReader pageReader) throws IOException {
+      this.pages = pageReader;
+      DictionaryPage page = pageReader.readDictionaryPage();
+      this.dictionary = page == null ? null : page.getEncoding().initDictionary(descriptor, page);
+      this.leftInPage = 0;
     }
-
-    final void advance() {
-      isNull = reader.getCurrentDefinitionLevel() < maxDefinition;
-      if (!isNull) {
-        read();
-      }
-      reader.consume();
-    }
-
-    abstract void read();
-
-    final Object value() {
-      return isNull ? null : boxed();
-    }
-
-    abstract Object boxed();
 
     /** Reads the next {@code count} rows into {@link #nulls} and the column's value array. */
-    final void readBatch(int count) {
-      ColumnReader r = reader;
-      int max = maxDefinition;
-      for (int i = 0; i < count; i++) {
-        boolean absent = r.getCurrentDefinitionLevel() < max;
-        nulls[i] = absent;
-        if (!absent) {
-          readAt(r, i);
+    final void readBatch(int count) throws IOException {
+      int i = 0;
+      while (i < count) {
+        if (leftInPage == 0) {
+          nextPage();
         }
-        r.consume();
+        int end = i + Math.min(count - i, leftInPage);
+        leftInPage -= end - i;
+        if (levels == null && levelsV2 == null) {
+          for (; i < end; i++) {
+            nulls[i] = false;
+            readAt(i);
+          }
+        } else {
+          for (; i < end; i++) {
+            boolean absent = (levels != null ? levels.readInteger() : levelsV2.readInt()) < maxDefinition;
+            nulls[i] = absent;
+            if (!absent) {
+              readAt(i);
+            }
+          }
+        }
       }
       objectsRead = false;
     }
 
-    /** Reads the current value into row {@code i} of the batch. */
-    abstract void readAt(ColumnReader r, int i);
+    private void nextPage() throws IOException {
+      DataPage page = pages.readPage();
+      if (page == null) {
+        throw new ParquetDecodingException("column " + descriptor + " has fewer values than its row group has rows");
+      }
+      leftInPage = page.getValueCount();
+      levels = null;
+      levelsV2 = null;
+      if (page instanceof DataPageV1 v1) {
+        ByteBufferInputStream in = v1.getBytes().toInputStream();
+        v1.getRlEncoding().getValuesReader(descriptor, ValuesType.REPETITION_LEVEL).initFromPage(leftInPage, in);
+        if (maxDefinition > 0) {
+          levels = v1.getDlEncoding().getValuesReader(descriptor, ValuesType.DEFINITION_LEVEL);
+          levels.initFromPage(leftInPage, in);
+        }
+        startValues(v1.getValueEncoding(), in);
+      } else {
+        DataPageV2 v2 = (DataPageV2) page;
+        if (maxDefinition > 0) {
+          levelsV2 = new RunLengthBitPackingHybridDecoder(BytesUtils.getWidthFromMaxInt(maxDefinition),
+              v2.getDefinitionLevels().toInputStream());
+        }
+        startValues(v2.getDataEncoding(), v2.getData().toInputStream());
+      }
+    }
 
-    /** Row {@code i} of the batch as {@link #boxed()} gives it. */
+    private void startValues(Encoding encoding, ByteBufferInputStream in) throws IOException {
+      plain = null;
+      values = null;
+      if (encoding.usesDictionary()) {
+        if (dictionary == null) {
+          throw new ParquetDecodingException("column " + descriptor + " has dictionary-encoded pages but no dictionary");
+        }
+        values = encoding.getDictionaryBasedValuesReader(descriptor, ValuesType.VALUES, dictionary);
+        values.initFromPage(leftInPage, in);
+        mode = DICTIONARY;
+      } else if (encoding == Encoding.PLAIN && readsPlainBytes()) {
+        plain = in.slice(in.available()).order(ByteOrder.LITTLE_ENDIAN);
+        mode = PLAIN;
+      } else {
+        values = encoding.getValuesReader(descriptor, ValuesType.VALUES);
+        values.initFromPage(leftInPage, in);
+        mode = OTHER;
+      }
+    }
+
+    /** Whether {@link #readAt} reads this column's plain values from {@link #plain} (else from {@link #values}). */
+    boolean readsPlainBytes() {
+      return true;
+    }
+
+    /** Reads the page's next value into row {@code i} of the batch. */
+    abstract void readAt(int i);
+
+    /** Row {@code i} of the batch as Iceberg's generic reader gives it. */
     abstract Object boxedAt(int i);
 
     @Override
@@ -285,82 +369,66 @@ final class ColumnarSourceReader {
     }
   }
 
-  /** Strings decoded once per dictionary entry while the pages are dictionary-encoded. */
+  /** Strings decoded once per dictionary entry of a row group, plain ones from the page's bytes. */
   private static final class StringColumn extends Column {
-    private String[] byDictionaryId = new String[1024];
-    private boolean dictionaryPages;
-    private String value;
-    private final String[] values = new String[ColumnBatches.CAPACITY];
+    private String[] byDictionaryId = new String[0];
+    private final String[] strings = new String[ColumnBatches.CAPACITY];
 
     StringColumn(ColumnDescriptor descriptor) {
       super(descriptor);
     }
 
     @Override
-    void startRowGroup(ColumnReader columnReader) {
-      super.startRowGroup(columnReader);
-      Arrays.fill(byDictionaryId, null); // a new column chunk, a new dictionary
-      dictionaryPages = true;
+    void startRowGroup(PageReader pageReader) throws IOException {
+      super.startRowGroup(pageReader);
+      byDictionaryId = new String[dictionary == null ? 0 : dictionary.getMaxId() + 1]; // a new chunk, a new dictionary
     }
 
     @Override
-    void read() {
-      if (dictionaryPages) {
-        int id;
-        try {
-          id = reader.getCurrentValueDictionaryID();
-        } catch (UnsupportedOperationException | ParquetDecodingException plainPage) {
-          // a plain page (no dictionary, or the writer fell back to plain): the value itself is still there
-          dictionaryPages = false;
-          value = reader.getBinary().toStringUsingUTF8();
-          return;
+    void readAt(int i) {
+      switch (mode) {
+        case PLAIN -> {
+          ByteBuffer bytes = plain;
+          int length = bytes.getInt();
+          int at = bytes.position();
+          strings[i] = bytes.hasArray()
+              ? new String(bytes.array(), bytes.arrayOffset() + at, length, StandardCharsets.UTF_8)
+              : StandardCharsets.UTF_8.decode(bytes.slice().limit(length)).toString();
+          bytes.position(at + length);
         }
-        if (id >= byDictionaryId.length) {
-          byDictionaryId = Arrays.copyOf(byDictionaryId, Math.max(id + 1, byDictionaryId.length * 2));
+        case DICTIONARY -> {
+          int id = values.readValueDictionaryId();
+          String known = byDictionaryId[id];
+          if (known == null) {
+            known = dictionary.decodeToBinary(id).toStringUsingUTF8();
+            byDictionaryId[id] = known;
+          }
+          strings[i] = known;
         }
-        String known = byDictionaryId[id];
-        if (known == null) {
-          known = reader.getBinary().toStringUsingUTF8();
-          byDictionaryId[id] = known;
-        }
-        value = known;
-      } else {
-        value = reader.getBinary().toStringUsingUTF8();
+        default -> strings[i] = values.readBytes().toStringUsingUTF8();
       }
     }
 
     @Override
-    Object boxed() {
-      return value;
-    }
-
-    @Override
-    void readAt(ColumnReader r, int i) {
-      read();
-      values[i] = value;
-    }
-
-    @Override
     Object boxedAt(int i) {
-      return values[i];
+      return strings[i];
     }
 
     @Override
     public Object[] objects(int count) {
       for (int i = 0; i < count; i++) {
         if (nulls[i]) {
-          values[i] = null;
+          strings[i] = null;
         }
       }
-      return values;
+      return strings;
     }
   }
 
   private static final class LongColumn extends Column {
     private final boolean timestamp;
     private final boolean withZone;
-    private long value;
-    private final long[] values = new long[ColumnBatches.CAPACITY];
+    private final long[] longs = new long[ColumnBatches.CAPACITY];
 
     LongColumn(ColumnDescriptor descriptor, boolean timestamp, boolean withZone) {
       super(descriptor);
@@ -369,26 +437,17 @@ final class ColumnarSourceReader {
     }
 
     @Override
-    void read() {
-      value = reader.getLong();
-    }
-
-    @Override
-    Object boxed() {
-      if (!timestamp) {
-        return value;
-      }
-      return withZone ? DateTimeUtil.timestamptzFromMicros(value) : DateTimeUtil.timestampFromMicros(value);
-    }
-
-    @Override
-    void readAt(ColumnReader r, int i) {
-      values[i] = r.getLong();
+    void readAt(int i) {
+      longs[i] = switch (mode) {
+        case PLAIN -> plain.getLong();
+        case DICTIONARY -> dictionary.decodeToLong(values.readValueDictionaryId());
+        default -> values.readLong();
+      };
     }
 
     @Override
     Object boxedAt(int i) {
-      long v = values[i];
+      long v = longs[i];
       if (!timestamp) {
         return v;
       }
@@ -397,14 +456,14 @@ final class ColumnarSourceReader {
 
     @Override
     public long[] longs() {
-      return timestamp ? null : values;
+      return timestamp ? null : longs;
     }
   }
 
+  /** Int (widened to long in its array) or date values. */
   private static final class IntColumn extends Column {
     private final boolean date;
-    private int value;
-    private final long[] values = new long[ColumnBatches.CAPACITY];
+    private final long[] ints = new long[ColumnBatches.CAPACITY];
 
     IntColumn(ColumnDescriptor descriptor, boolean date) {
       super(descriptor);
@@ -412,121 +471,96 @@ final class ColumnarSourceReader {
     }
 
     @Override
-    void read() {
-      value = reader.getInteger();
-    }
-
-    @Override
-    Object boxed() {
-      return date ? DateTimeUtil.dateFromDays(value) : (Object) value;
-    }
-
-    @Override
-    void readAt(ColumnReader r, int i) {
-      values[i] = r.getInteger();
+    void readAt(int i) {
+      ints[i] = switch (mode) {
+        case PLAIN -> plain.getInt();
+        case DICTIONARY -> dictionary.decodeToInt(values.readValueDictionaryId());
+        default -> values.readInteger();
+      };
     }
 
     @Override
     Object boxedAt(int i) {
-      int v = (int) values[i];
+      int v = (int) ints[i];
       return date ? DateTimeUtil.dateFromDays(v) : (Object) v;
     }
 
     @Override
     public long[] longs() {
-      return date ? null : values;
+      return date ? null : ints;
     }
   }
 
   private static final class DoubleColumn extends Column {
-    private double value;
-    private final double[] values = new double[ColumnBatches.CAPACITY];
+    private final double[] doubles = new double[ColumnBatches.CAPACITY];
 
     DoubleColumn(ColumnDescriptor descriptor) {
       super(descriptor);
     }
 
     @Override
-    void read() {
-      value = reader.getDouble();
-    }
-
-    @Override
-    Object boxed() {
-      return value;
-    }
-
-    @Override
-    void readAt(ColumnReader r, int i) {
-      values[i] = r.getDouble();
+    void readAt(int i) {
+      doubles[i] = switch (mode) {
+        case PLAIN -> plain.getDouble();
+        case DICTIONARY -> dictionary.decodeToDouble(values.readValueDictionaryId());
+        default -> values.readDouble();
+      };
     }
 
     @Override
     Object boxedAt(int i) {
-      return values[i];
+      return doubles[i];
     }
 
     @Override
     public double[] doubles() {
-      return values;
+      return doubles;
     }
   }
 
   private static final class FloatColumn extends Column {
-    private float value;
-    private final float[] values = new float[ColumnBatches.CAPACITY];
+    private final float[] floats = new float[ColumnBatches.CAPACITY];
 
     FloatColumn(ColumnDescriptor descriptor) {
       super(descriptor);
     }
 
     @Override
-    void read() {
-      value = reader.getFloat();
-    }
-
-    @Override
-    Object boxed() {
-      return value;
-    }
-
-    @Override
-    void readAt(ColumnReader r, int i) {
-      values[i] = r.getFloat();
+    void readAt(int i) {
+      floats[i] = switch (mode) {
+        case PLAIN -> plain.getFloat();
+        case DICTIONARY -> dictionary.decodeToFloat(values.readValueDictionaryId());
+        default -> values.readFloat();
+      };
     }
 
     @Override
     Object boxedAt(int i) {
-      return values[i];
+      return floats[i];
     }
   }
 
+  /** Booleans are bit-packed when plain: read with Parquet's values reader. */
   private static final class BooleanColumn extends Column {
-    private boolean value;
-    private final boolean[] values = new boolean[ColumnBatches.CAPACITY];
+    private final boolean[] booleans = new boolean[ColumnBatches.CAPACITY];
 
     BooleanColumn(ColumnDescriptor descriptor) {
       super(descriptor);
     }
 
     @Override
-    void read() {
-      value = reader.getBoolean();
+    boolean readsPlainBytes() {
+      return false;
     }
 
     @Override
-    Object boxed() {
-      return value;
-    }
-
-    @Override
-    void readAt(ColumnReader r, int i) {
-      values[i] = r.getBoolean();
+    void readAt(int i) {
+      booleans[i] = values.readBoolean();
     }
 
     @Override
     Object boxedAt(int i) {
-      return values[i];
+      return booleans[i];
     }
   }
 
@@ -589,37 +623,5 @@ final class ColumnarSourceReader {
         case STRING -> new StringColumn(descriptor);
       };
     }
-  }
-
-  /**
-   * Column readers want a converter tree; values are taken from the readers directly, never converted. The
-   * converters claim dictionary support because only then do the readers expose dictionary ids.
-   */
-  private static final class IgnoringConverter extends GroupConverter {
-    private final PrimitiveConverter[] fields;
-
-    IgnoringConverter(int count) {
-      fields = new PrimitiveConverter[count];
-      Arrays.setAll(fields, i -> new PrimitiveConverter() {
-        @Override
-        public boolean hasDictionarySupport() {
-          return true;
-        }
-
-        @Override
-        public void setDictionary(Dictionary dictionary) {}
-      });
-    }
-
-    @Override
-    public Converter getConverter(int fieldIndex) {
-      return fields[fieldIndex];
-    }
-
-    @Override
-    public void start() {}
-
-    @Override
-    public void end() {}
   }
 }
