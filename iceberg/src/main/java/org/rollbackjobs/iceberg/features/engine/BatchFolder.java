@@ -23,6 +23,8 @@ final class BatchFolder implements PartialAggregator.BatchFeed {
   private final Object[][] computed;
   private final int[] kinds;
   private ColumnBatches batches;
+  /** The key column's rows packed by the column itself (one key column that packs them), else null. */
+  private PackedKeys packedKeys;
   private int count;
 
   BatchFolder(ColumnarPipeline.Columnar columnar, PartialAggregator aggregator) {
@@ -41,6 +43,7 @@ final class BatchFolder implements PartialAggregator.BatchFeed {
   /** Reads the next tasks's batches; what each aggregate is fed depends on the columns' types in its files. */
   void bind(ColumnBatches taskBatches) {
     this.batches = taskBatches;
+    this.packedKeys = keyInputs.length == 1 ? taskBatches.column(keyInputs[0]).packedKeys() : null;
     for (int a = 0; a < kinds.length; a++) {
       ColumnarPipeline.Feed feed = feeds.get(a);
       if (feed instanceof ColumnarPipeline.EveryRow) {
@@ -57,6 +60,10 @@ final class BatchFolder implements PartialAggregator.BatchFeed {
   /** Folds the batch just read ({@code count} rows). */
   void fold(int rows) {
     this.count = rows;
+    if (packedKeys != null) {
+      aggregator.addBatch(packedKeys, rows, this);
+      return;
+    }
     Object[] batchKeys;
     if (keyInputs.length == 1) {
       batchKeys = batches.column(keyInputs[0]).objects(rows);

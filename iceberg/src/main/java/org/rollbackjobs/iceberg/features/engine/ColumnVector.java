@@ -18,6 +18,14 @@ interface ColumnVector {
     return null;
   }
 
+  /**
+   * The rows as group keys packed for {@link StateTable}, from the next batch on, or null when the column does not
+   * pack them itself (then key objects are packed by the table).
+   */
+  default PackedKeys packedKeys() {
+    return null;
+  }
+
   /** The first {@code count} rows as Iceberg's generic values (null for null), made at most once per batch. */
   Object[] objects(int count);
 }

@@ -283,7 +283,9 @@ final class ColumnarSourceReader {
           for (; i < end; i++) {
             boolean absent = (levels != null ? levels.readInteger() : levelsV2.readInt()) < maxDefinition;
             nulls[i] = absent;
-            if (!absent) {
+            if (absent) {
+              readNull(i);
+            } else {
               readAt(i);
             }
           }
@@ -346,6 +348,9 @@ final class ColumnarSourceReader {
     /** Reads the page's next value into row {@code i} of the batch. */
     abstract void readAt(int i);
 
+    /** Row {@code i} of the batch is null. */
+    void readNull(int i) {}
+
     /** Row {@code i} of the batch as Iceberg's generic reader gives it. */
     abstract Object boxedAt(int i);
 
@@ -369,10 +374,19 @@ final class ColumnarSourceReader {
     }
   }
 
-  /** Strings decoded once per dictionary entry of a row group, plain ones from the page's bytes. */
+  /**
+   * Strings decoded once per dictionary entry of a row group, plain ones from the page's bytes. As a group key
+   * ({@link #packedKeys}) a plain string is packed from its bytes and made a String only when asked for.
+   */
   private static final class StringColumn extends Column {
     private String[] byDictionaryId = new String[0];
     private final String[] strings = new String[ColumnBatches.CAPACITY];
+    /** Packed keys, when the column is one; the bytes of each row whose String is not made yet. */
+    private Keys keys;
+    private PackedKeys packedById;
+    private final ByteBuffer[] unmade = new ByteBuffer[ColumnBatches.CAPACITY];
+    private final int[] offsets = new int[ColumnBatches.CAPACITY];
+    private final int[] lengths = new int[ColumnBatches.CAPACITY];
 
     StringColumn(ColumnDescriptor descriptor) {
       super(descriptor);
@@ -382,18 +396,40 @@ final class ColumnarSourceReader {
     void startRowGroup(PageReader pageReader) throws IOException {
       super.startRowGroup(pageReader);
       byDictionaryId = new String[dictionary == null ? 0 : dictionary.getMaxId() + 1]; // a new chunk, a new dictionary
+      packedById = keys == null ? null : new PackedKeys(byDictionaryId.length);
+    }
+
+    @Override
+    public PackedKeys packedKeys() {
+      if (keys == null) {
+        keys = new Keys();
+        packedById = new PackedKeys(byDictionaryId.length);
+        java.util.Arrays.fill(byDictionaryId, null); // decoded again, and packed
+      }
+      return keys;
     }
 
     @Override
     void readAt(int i) {
+      unmade[i] = null;
       switch (mode) {
         case PLAIN -> {
           ByteBuffer bytes = plain;
           int length = bytes.getInt();
           int at = bytes.position();
-          strings[i] = bytes.hasArray()
-              ? new String(bytes.array(), bytes.arrayOffset() + at, length, StandardCharsets.UTF_8)
-              : StandardCharsets.UTF_8.decode(bytes.slice().limit(length)).toString();
+          if (keys != null && bytes.hasArray() && keys.packAscii(i, bytes.array(), bytes.arrayOffset() + at, length)) {
+            unmade[i] = bytes; // made when asked for
+            offsets[i] = bytes.arrayOffset() + at;
+            lengths[i] = length;
+            strings[i] = null;
+          } else {
+            strings[i] = bytes.hasArray()
+                ? new String(bytes.array(), bytes.arrayOffset() + at, length, StandardCharsets.UTF_8)
+                : StandardCharsets.UTF_8.decode(bytes.slice().limit(length)).toString();
+            if (keys != null) {
+              keys.pack(i, strings[i]);
+            }
+          }
           bytes.position(at + length);
         }
         case DICTIONARY -> {
@@ -402,16 +438,46 @@ final class ColumnarSourceReader {
           if (known == null) {
             known = dictionary.decodeToBinary(id).toStringUsingUTF8();
             byDictionaryId[id] = known;
+            if (keys != null) {
+              packedById.pack(id, known);
+            }
           }
           strings[i] = known;
+          if (keys != null) {
+            keys.copy(i, packedById, id);
+          }
         }
-        default -> strings[i] = values.readBytes().toStringUsingUTF8();
+        default -> {
+          strings[i] = values.readBytes().toStringUsingUTF8();
+          if (keys != null) {
+            keys.pack(i, strings[i]);
+          }
+        }
       }
     }
 
     @Override
+    void readNull(int i) {
+      unmade[i] = null;
+      strings[i] = null;
+      if (keys != null) {
+        keys.pack(i, null);
+      }
+    }
+
+    private String stringAt(int i) {
+      String value = strings[i];
+      if (value == null && unmade[i] != null) {
+        value = new String(unmade[i].array(), offsets[i], lengths[i], StandardCharsets.UTF_8);
+        strings[i] = value;
+        unmade[i] = null;
+      }
+      return value;
+    }
+
+    @Override
     Object boxedAt(int i) {
-      return strings[i];
+      return stringAt(i);
     }
 
     @Override
@@ -419,9 +485,23 @@ final class ColumnarSourceReader {
       for (int i = 0; i < count; i++) {
         if (nulls[i]) {
           strings[i] = null;
+        } else {
+          stringAt(i);
         }
       }
       return strings;
+    }
+
+    /** The batch's strings as packed keys. */
+    private final class Keys extends PackedKeys {
+      Keys() {
+        super(ColumnBatches.CAPACITY);
+      }
+
+      @Override
+      Object keyAt(int i) {
+        return stringAt(i);
+      }
     }
   }
 

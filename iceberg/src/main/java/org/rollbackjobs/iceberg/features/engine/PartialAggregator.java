@@ -96,11 +96,22 @@ final class PartialAggregator {
    * {@link #add} gives for the same rows; a spill falls between two rows, before the rows after it are looked up.
    */
   void addBatch(Object[] keys, int count, BatchFeed feed) {
+    table.prefetch(keys, count);
+    addBatch(keys, null, count, feed);
+  }
+
+  /** {@link #addBatch(Object[], int, BatchFeed)} for keys packed by their column, made objects only when new. */
+  void addBatch(PackedKeys keys, int count, BatchFeed feed) {
+    table.prefetch(keys, count);
+    addBatch(null, keys, count, feed);
+  }
+
+  /** One of {@code objects} and {@code packed} gives the keys; their cells were prefetched. */
+  private void addBatch(Object[] objects, PackedKeys packed, int count, BatchFeed feed) {
     if (batchStates.length < count) {
       batchStates = new int[count];
       batchSlots = new int[count];
     }
-    table.prefetch(keys, count);
     int from = 0;
     boolean grew = false;
     for (int r = 0; r < count; r++) {
@@ -112,18 +123,18 @@ final class PartialAggregator {
       }
       int known = table.size();
       long[] cells = table.cells();
-      Object key = keys[r];
-      int states = table.statesOfPrefetched(key, r);
+      int states = packed != null ? table.statesOfPacked(packed, r) : table.statesOfPrefetched(objects[r], r);
       batchStates[r] = states;
       int slot = table.slotAt(states);
       batchSlots[r] = slot;
       if (table.size() != known) {
+        Object key = table.key(slot);
         heldBytes += keyBytes(key) + sideBytesPerKey;
         grew = true;
         remember(slot, key);
         if (table.cells() != cells) { // the table grew and moved every cell: the batch's earlier rows again
           for (int q = from; q < r; q++) {
-            batchStates[q] = table.statesOf(keys[q]);
+            batchStates[q] = packed != null ? table.statesOfPacked(packed, q) : table.statesOf(objects[q]);
           }
         }
       }

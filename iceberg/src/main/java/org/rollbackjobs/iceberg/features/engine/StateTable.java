@@ -15,11 +15,8 @@ import java.util.Objects;
  */
 final class StateTable {
   static final int HEADER = 3;
-  private static final int MAX_PACKED_CHARS = 15;
-  /** Second long of a packed key that is not a string: its top byte is above any packed string's length. */
-  private static final long LONG_TAG = 0xFFL << 56 | 1;
-  private static final long INT_TAG = 0xFFL << 56 | 2;
-  private static final long HASHED_TAG = 0xFFL << 56 | 3;
+  /** Stands for a key whose object the lookup makes only if it needs it ({@link PackedKeys#keyAt}). */
+  private static final Object NOT_MADE = new Object();
   private static final int MIN_CELLS = 64;
 
   private final int width;
@@ -27,14 +24,10 @@ final class StateTable {
   private int shift;
   private Object[] keys;
   private int size;
-  /** The key being looked up, packed by {@link #pack}; exact when equal packs mean equal keys. */
-  private long first;
-  private long second;
-  private boolean exact;
-  /** The keys of the last {@link #prefetch}, packed. */
-  private long[] packedFirst = new long[0];
-  private long[] packedSecond = new long[0];
-  private boolean[] packedExact = new boolean[0];
+  /** The key of {@link #statesOf}, packed. */
+  private final PackedKeys single = new PackedKeys(1);
+  /** The keys of the last {@link #prefetch} of key objects, packed. */
+  private PackedKeys batch = new PackedKeys(0);
   /** Where {@link #prefetch} puts what it loads, so that the loads are not optimised away. */
   private long touched;
 
@@ -46,21 +39,23 @@ final class StateTable {
 
   /** Where the states of {@code key} (null allowed) start in {@link #cells()}, adding the key with zero states if new. */
   int statesOf(Object key) {
-    pack(key);
-    return lookUp(key);
+    single.pack(0, key);
+    return lookUp(single, 0, key);
   }
 
-  private int lookUp(Object key) {
-    long a = first;
-    long b = second;
+  /** @param key the key of row {@code i}, or {@link #NOT_MADE} to ask {@code packed} for it if needed */
+  private int lookUp(PackedKeys packed, int i, Object key) {
+    long a = packed.first[i];
+    long b = packed.second[i];
     int mask = cellCount() - 1;
     for (int cell = cellOf(a, b, shift); ; cell = (cell + 1) & mask) {
       int at = cell * width;
       long entry = cells[at + 2];
       if (entry == 0) {
-        return insert(key, at);
+        return insert(key == NOT_MADE ? packed.keyAt(i) : key, at, a, b);
       }
-      if (cells[at] == a && cells[at + 1] == b && (exact || Objects.equals(keys[(int) entry - 1], key))) {
+      if (cells[at] == a && cells[at + 1] == b
+          && (packed.exact[i] || Objects.equals(keys[(int) entry - 1], key == NOT_MADE ? packed.keyAt(i) : key))) {
         return at + HEADER;
       }
     }
@@ -73,33 +68,35 @@ final class StateTable {
    * of a row's cost when there are many keys). The keys are packed once, here.
    */
   void prefetch(Object[] keys, int count) {
-    if (packedFirst.length < count) {
-      packedFirst = new long[count];
-      packedSecond = new long[count];
-      packedExact = new boolean[count];
+    if (batch.capacity() < count) {
+      batch = new PackedKeys(count);
     }
     for (int i = 0; i < count; i++) {
-      pack(keys[i]);
-      packedFirst[i] = first;
-      packedSecond[i] = second;
-      packedExact[i] = exact;
+      batch.pack(i, keys[i]);
     }
+    prefetch(batch, count);
+  }
+
+  /** {@link #prefetch(Object[], int)} for keys packed by their column. */
+  void prefetch(PackedKeys keys, int count) {
     long[] table = cells;
     int bits = shift;
     long sum = 0;
     for (int i = 0; i < count; i++) { // a cell may span two or three cache lines: touch its first and last long
-      int at = cellOf(packedFirst[i], packedSecond[i], bits) * width;
+      int at = cellOf(keys.first[i], keys.second[i], bits) * width;
       sum += table[at] + table[at + width - 1];
     }
     touched += sum;
   }
 
-  /** {@link #statesOf} for {@code keys[i]} of the last {@link #prefetch}. */
+  /** {@link #statesOf} for {@code keys[i]} of the last {@link #prefetch(Object[], int)}. */
   int statesOfPrefetched(Object key, int i) {
-    first = packedFirst[i];
-    second = packedSecond[i];
-    exact = packedExact[i];
-    return lookUp(key);
+    return lookUp(batch, i, key);
+  }
+
+  /** {@link #statesOf} for row {@code i} of packed keys, whose key object is made only if the lookup needs it. */
+  int statesOfPacked(PackedKeys keys, int i) {
+    return lookUp(keys, i, NOT_MADE);
   }
 
   /** Whether adding one more key grows the table (to twice its cells). */
@@ -157,13 +154,13 @@ final class StateTable {
     return cells.length / width;
   }
 
-  private int insert(Object key, int at) {
+  private int insert(Object key, int at, long packedFirst, long packedSecond) {
     if (size == keys.length) {
       keys = Arrays.copyOf(keys, size * 2);
     }
     keys[size++] = key;
-    cells[at] = first;
-    cells[at + 1] = second;
+    cells[at] = packedFirst;
+    cells[at + 1] = packedSecond;
     cells[at + 2] = size;
     if (size * 3L > cellCount() * 2L) { // at most two thirds full: short probe sequences
       return grow(at);
@@ -193,44 +190,6 @@ final class StateTable {
       }
     }
     return result;
-  }
-
-  private void pack(Object key) {
-    exact = true;
-    if (key instanceof String s && s.length() <= MAX_PACKED_CHARS && packLatin1(s)) {
-      return;
-    } else if (key instanceof Long l) {
-      first = l;
-      second = LONG_TAG;
-      return;
-    } else if (key instanceof Integer i) {
-      first = i;
-      second = INT_TAG;
-      return;
-    }
-    exact = false;
-    first = key == null ? 0 : key.hashCode();
-    second = HASHED_TAG;
-  }
-
-  private boolean packLatin1(String s) {
-    int length = s.length();
-    long a = 0;
-    long b = (long) length << 56;
-    for (int i = 0; i < length; i++) {
-      long c = s.charAt(i);
-      if (c > 0xFF) {
-        return false;
-      }
-      if (i < 8) {
-        a |= c << (i * 8);
-      } else {
-        b |= c << ((i - 8) * 8);
-      }
-    }
-    first = a;
-    second = b;
-    return true;
   }
 
   /** Mixes both longs; the cell is the top bits (Fibonacci hashing). */
