@@ -24,6 +24,9 @@ final class DistinctCountColumn implements StateColumn {
   private long[] sorted;
   /** Each id's value as written, encoded once (a value is written for every key that saw it). */
   private byte[][] encoded = new byte[0][];
+  /** The column chunk dictionary of the last {@link #addDictionaryIds}, and the id here of each of its ids (or -1). */
+  private Object[] chunkDictionary;
+  private int[] idsOfChunkIds;
 
   DistinctCountColumn() {
     clear();
@@ -36,13 +39,46 @@ final class DistinctCountColumn implements StateColumn {
 
   @Override
   public long add(long[] records, int base, int slot, Object value) {
-    long grown = 0;
     int known = dictionary.size();
     long dictionaryBytes = dictionary.bytes();
     int id = dictionary.idOf(value);
-    if (dictionary.size() != known) {
-      grown += ValueCodec.estimatedBytes(value) + dictionary.bytes() - dictionaryBytes;
+    long grown = dictionary.size() == known ? 0
+        : ValueCodec.estimatedBytes(value) + dictionary.bytes() - dictionaryBytes;
+    return grown + addId(records, base, slot, id);
+  }
+
+  /** Values of a column chunk's dictionary: each chunk id looked up in this column's dictionary once. */
+  @Override
+  public long addDictionaryIds(long[] records, int[] states, int base, int[] slots, int[] ids, boolean[] nulls,
+      Object[] values, int from, int to) {
+    if (values != chunkDictionary) {
+      chunkDictionary = values;
+      idsOfChunkIds = new int[values.length];
+      Arrays.fill(idsOfChunkIds, -1);
     }
+    long grown = 0;
+    for (int r = from; r < to; r++) {
+      if (!nulls[r]) {
+        int chunkId = ids[r];
+        int id = idsOfChunkIds[chunkId];
+        if (id < 0) {
+          Object value = values[chunkId];
+          int known = dictionary.size();
+          long dictionaryBytes = dictionary.bytes();
+          id = dictionary.idOf(value);
+          if (dictionary.size() != known) {
+            grown += ValueCodec.estimatedBytes(value) + dictionary.bytes() - dictionaryBytes;
+          }
+          idsOfChunkIds[chunkId] = id;
+        }
+        grown += addId(records, states[r] + base, slots[r], id);
+      }
+    }
+    return grown;
+  }
+
+  private long addId(long[] records, int base, int slot, int id) {
+    long grown = 0;
     if (id < 64) {
       long bit = 1L << id;
       if ((records[base] & bit) == 0) {
@@ -90,6 +126,7 @@ final class DistinctCountColumn implements StateColumn {
 
   @Override
   public void clear() {
+    chunkDictionary = null; // its ids were of the dictionary cleared here
     dictionary.clear();
     pairs = new long[MIN_CELLS];
     Arrays.fill(pairs, EMPTY);

@@ -66,6 +66,21 @@ public interface StateColumn {
     return grown;
   }
 
+  /**
+   * Rows whose values are {@code dictionary[ids[r]]} (one dictionary of a column chunk: the same objects for the
+   * same id, a new array for another dictionary).
+   */
+  default long addDictionaryIds(long[] records, int[] states, int base, int[] slots, int[] ids, boolean[] nulls,
+      Object[] dictionary, int from, int to) {
+    long grown = 0;
+    for (int r = from; r < to; r++) {
+      if (!nulls[r]) {
+        grown += add(records, states[r] + base, slots[r], dictionary[ids[r]]);
+      }
+    }
+    return grown;
+  }
+
   /** Feeds {@link Aggregates#ROW} for every row, as count(*) is fed. */
   default long addRows(long[] records, int[] states, int base, int[] slots, int from, int to) {
     long grown = 0;

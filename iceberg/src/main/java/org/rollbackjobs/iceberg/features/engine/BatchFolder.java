@@ -94,8 +94,13 @@ final class BatchFolder implements PartialAggregator.BatchFeed {
         ColumnVector in = input(aggregate);
         return column.addLongs(cells, states, base, slots, in.longs(), in.nulls(), from, to);
       }
-      case OBJECTS:
-        return column.addObjects(cells, states, base, slots, input(aggregate).objects(count), from, to);
+      case OBJECTS: {
+        ColumnVector in = input(aggregate);
+        int[] ids = in.dictionaryIds();
+        return ids != null
+            ? column.addDictionaryIds(cells, states, base, slots, ids, in.nulls(), in.dictionary(), from, to)
+            : column.addObjects(cells, states, base, slots, in.objects(count), from, to);
+      }
       default:
         return column.addObjects(cells, states, base, slots, compute(aggregate, from, to), from, to);
     }

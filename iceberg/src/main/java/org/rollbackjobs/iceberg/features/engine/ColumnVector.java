@@ -26,6 +26,22 @@ interface ColumnVector {
     return null;
   }
 
+  /**
+   * Each row's id in {@link #dictionary()} when every value of the batch came from dictionary pages, else null:
+   * then a row's value is {@code dictionary()[id]} (rows that are null have no id).
+   */
+  default int[] dictionaryIds() {
+    return null;
+  }
+
+  /**
+   * The values of the current row group's dictionary by id, the same objects {@link #objects} gives; a new array
+   * for each dictionary.
+   */
+  default Object[] dictionary() {
+    return null;
+  }
+
   /** The first {@code count} rows as Iceberg's generic values (null for null), made at most once per batch. */
   Object[] objects(int count);
 }

@@ -247,6 +247,8 @@ final class ColumnarSourceReader {
     private ValuesReader levels;
     private RunLengthBitPackingHybridDecoder levelsV2;
     int mode;
+    /** Whether every value of the batch came from dictionary pages (of the row group's one dictionary). */
+    boolean dictionaryBatch;
     /** The page's values: plain bytes (little-endian), dictionary ids, or another encoding's reader. */
     ByteBuffer plain;
     ValuesReader values;
@@ -268,10 +270,12 @@ final class ColumnarSourceReader {
     /** Reads the next {@code count} rows into {@link #nulls} and the column's value array. */
     final void readBatch(int count) throws IOException {
       int i = 0;
+      dictionaryBatch = true;
       while (i < count) {
         if (leftInPage == 0) {
           nextPage();
         }
+        dictionaryBatch &= mode == DICTIONARY;
         int end = i + Math.min(count - i, leftInPage);
         leftInPage -= end - i;
         if (levels == null && levelsV2 == null) {
@@ -387,6 +391,7 @@ final class ColumnarSourceReader {
     private final ByteBuffer[] unmade = new ByteBuffer[ColumnBatches.CAPACITY];
     private final int[] offsets = new int[ColumnBatches.CAPACITY];
     private final int[] lengths = new int[ColumnBatches.CAPACITY];
+    private final int[] ids = new int[ColumnBatches.CAPACITY];
 
     StringColumn(ColumnDescriptor descriptor) {
       super(descriptor);
@@ -434,6 +439,7 @@ final class ColumnarSourceReader {
         }
         case DICTIONARY -> {
           int id = values.readValueDictionaryId();
+          ids[i] = id;
           String known = byDictionaryId[id];
           if (known == null) {
             known = dictionary.decodeToBinary(id).toStringUsingUTF8();
@@ -454,6 +460,16 @@ final class ColumnarSourceReader {
           }
         }
       }
+    }
+
+    @Override
+    public int[] dictionaryIds() {
+      return dictionaryBatch ? ids : null;
+    }
+
+    @Override
+    public Object[] dictionary() {
+      return byDictionaryId;
     }
 
     @Override
