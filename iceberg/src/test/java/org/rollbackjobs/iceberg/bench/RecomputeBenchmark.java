@@ -114,9 +114,9 @@ public final class RecomputeBenchmark {
             "bench.features_" + i);
         runs.add(run);
         log("job run %d: %.2f s (CPU %.2f s; JVM %.2f s), %,.0f rows/s, heap before GC max %d MB, after GC max %d MB,"
-                + " %d GCs pausing %.2f s, %s spills", i + 1, run.jobSeconds, run.cpuSeconds(), run.wallSeconds,
+                + " %d GCs pausing %.2f s, %s spills; %s", i + 1, run.jobSeconds, run.cpuSeconds(), run.wallSeconds,
             rows / run.jobSeconds, run.peakBeforeGc, run.peakAfterGc, run.gcs, run.gcPauseSeconds,
-            run.result.path("spills").asText());
+            run.result.path("spills").asText(), run.phaseText());
       }
       // the engine itself, warm, in this JVM (library API: no Spring Batch, no JVM start; heap not limited)
       List<Double> engine = new ArrayList<>();
@@ -166,6 +166,7 @@ public final class RecomputeBenchmark {
           runs.size(), bestJob.jobSeconds, rows / bestJob.jobSeconds, leastCpuJob.cpuSeconds());
       System.out.printf(Locale.ROOT, "| same, including JVM and Spring start | %.2f s | %,.0f | |%n", bestJob.wallSeconds,
           rows / bestJob.wallSeconds);
+      System.out.printf(Locale.ROOT, "| phases of that best job run: %s | | | |%n", bestJob.phaseText());
       System.out.printf(Locale.ROOT, "| same scan with the job's reader (Parquet column readers, strings per dictionary"
           + " entry), warm, best of 2 | %.2f s | %,.0f | %.2f s |%n", bestJobReader.seconds(), rows / bestJobReader.seconds(),
           bestJobReader.cpuSeconds());
@@ -281,11 +282,50 @@ public final class RecomputeBenchmark {
     return System.getProperty("java.class.path");
   }
 
+  /**
+   * @param phases seconds before the job (pipeline, catalog, table load, planning, launch), in the map step, in the
+   *     reduce step and in the commit step, from the job's debug log (NaN where a line is missing)
+   */
   private record JobRun(double jobSeconds, double wallSeconds, long peakBeforeGc, long peakAfterGc, int gcs,
-      double gcPauseSeconds, JsonNode result) {
+      double gcPauseSeconds, JsonNode result, double[] phases) {
     double cpuSeconds() {
       return result.path("cpu-ms").asLong() / 1000.0;
     }
+
+    String phaseText() {
+      return String.format(Locale.ROOT, "before the job %.2f s, map %.2f s, reduce %.2f s, commit %.2f s", phases[0],
+          phases[1], phases[2], phases[3]);
+    }
+  }
+
+  private static final Pattern LOG_TIME = Pattern.compile("^(\\d\\d):(\\d\\d):(\\d\\d\\.\\d{3}) ");
+
+  /** The phases of a job run from the debug lines of its services and steps (see JobRun#phases). */
+  static double[] phases(List<String> log) {
+    double requested = time(log, "recompute of .* requested", false);
+    double prepared = time(log, "prepare step starts", false);
+    double mapped = time(log, "map partition .* ends", true);
+    double reduceStarts = time(log, "reduce bucket .* starts", false);
+    double reduced = time(log, "reduce partition .* done", true);
+    double committing = time(log, "commit step starts", false);
+    double ended = time(log, "job execution .* ended", true);
+    return new double[] {prepared - requested, mapped - prepared, reduced - reduceStarts, ended - committing};
+  }
+
+  private static double time(List<String> log, String message, boolean last) {
+    Pattern pattern = Pattern.compile(message);
+    double found = Double.NaN;
+    for (String line : log) {
+      Matcher time = LOG_TIME.matcher(line);
+      if (time.find() && pattern.matcher(line).find()) {
+        found = Integer.parseInt(time.group(1)) * 3600 + Integer.parseInt(time.group(2)) * 60
+            + Double.parseDouble(time.group(3));
+        if (!last) {
+          return found;
+        }
+      }
+    }
+    return found;
   }
 
   private static JobRun job(Path jar, String xmx, String javaOptions, TestPostgres db, Path warehouse,
@@ -312,6 +352,7 @@ public final class RecomputeBenchmark {
     env.put("ROLLBACK_ICEBERG_CATALOG_JDBC_PASSWORD", db.password());
     env.put("ROLLBACK_ICEBERG_CATALOG_WAREHOUSE", warehouse.toString());
     env.put("ROLLBACK_ICEBERG_CATALOGNAME", catalogName);
+    env.put("LOGGING_LEVEL_ORG_ROLLBACKJOBS_JOBS_FEATURES", "DEBUG"); // a line at each phase boundary
     long start = System.nanoTime();
     Process process = builder.start();
     if (!process.waitFor(30, TimeUnit.MINUTES)) {
@@ -341,7 +382,8 @@ public final class RecomputeBenchmark {
       }
     }
     Files.deleteIfExists(gcLog);
-    return new JobRun(result.get("duration-ms").asLong() / 1000.0, wall, before, after, gcs, pauses, result);
+    return new JobRun(result.get("duration-ms").asLong() / 1000.0, wall, before, after, gcs, pauses, result,
+        phases(Files.readAllLines(err, StandardCharsets.UTF_8)));
   }
 
   /** Streams the source once and computes the version's features per customer, independently of the engine. */

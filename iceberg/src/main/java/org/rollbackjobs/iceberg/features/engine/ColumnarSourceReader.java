@@ -39,17 +39,19 @@ import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 
 /**
- * Reads the rows of one file scan task straight from Parquet's column readers into one reused row, without
- * Iceberg's generic record assembly. A dictionary-encoded string column yields one String per dictionary entry
- * of the row group instead of one per row (customer ids and categories repeat), and numbers are decoded without
- * an intermediate record: a recompute spends most of its time reading, so this is where its throughput is won.
+ * Reads one file scan task a page at a time straight from Parquet into column batches ({@link ColumnBatches}),
+ * without Iceberg's generic record assembly or Parquet's per-value column readers: plain numbers and strings are
+ * decoded from the page's bytes, definition levels and dictionary ids with Parquet's own decoders, other
+ * encodings with their values readers; a dictionary-encoded string is one String per dictionary entry of the row
+ * group, and a string group key need not be a String at all ({@link PackedKeys}). The row API ({@link #open}) is
+ * served from the same batches.
  *
  * <p>It covers the common shape of a recompute's source: a Parquet data file without delete files, every
  * projected column a top-level primitive column of the file, found by Iceberg field id and written as Iceberg
- * writes it (boolean, int, long, float, double, string, date, timestamp with or without zone in micros). The
- * values are the ones Iceberg's generic reader returns. {@link #open} answers null for anything else (deletes,
- * a column missing from an older file, a promoted type, a file without field ids) and the caller falls back to
- * the generic reader.
+ * writes it (boolean, int, long, float, double, string, date, timestamp with or without zone in micros), in v1 or
+ * v2 data pages. The values are the ones Iceberg's generic reader returns. {@link #open} answers null for anything
+ * else (deletes, a column missing from an older file, a promoted type, a file without field ids) and the caller
+ * falls back to the generic reader.
  */
 final class ColumnarSourceReader {
   private ColumnarSourceReader() {}
