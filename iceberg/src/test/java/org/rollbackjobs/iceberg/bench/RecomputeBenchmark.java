@@ -177,6 +177,15 @@ public final class RecomputeBenchmark {
           bestScan.seconds() / bestJob.jobSeconds, leastCpuScan.cpuSeconds() / leastCpuJob.cpuSeconds());
       System.out.printf(Locale.ROOT, "job / plain scan in a fresh JVM: %.2f of the throughput (wall time), %.2f (CPU time)%n",
           bestCold.seconds() / bestJob.jobSeconds, leastCpuCold.cpuSeconds() / leastCpuJob.cpuSeconds());
+      // each job against the fresh-JVM scan run just before it: less at the mercy of one lucky or unlucky run
+      List<Double> paired = new ArrayList<>();
+      for (int i = 0; i < runs.size(); i++) {
+        paired.add(coldScans.get(i).seconds() / runs.get(i).jobSeconds);
+      }
+      paired.sort(Comparator.naturalOrder());
+      System.out.printf(Locale.ROOT, "job / plain scan in a fresh JVM, each job against the scan run just before it:"
+          + " median %.2f (%s)%n", paired.get(paired.size() / 2), String.join(", ",
+          paired.stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList()));
       System.out.printf(Locale.ROOT, "job / its reading alone (the yardstick before 2026-11-26): %.2f of the throughput (wall time),"
           + " %.2f (CPU time)%n", bestColdRead.readSeconds() / bestJob.jobSeconds,
           leastCpuColdRead.readCpuSeconds() / leastCpuJob.cpuSeconds());
