@@ -8,7 +8,8 @@ import java.util.Objects;
  * key is the costliest step per row when there are many keys, each pointer followed being a likely cache miss;
  * here a row touches one cell, which holds the key and the states side by side. Short strings (up to 15
  * Latin-1 characters: ids, codes) and integers are packed into the cell's first two longs and compared there;
- * other keys keep their hash there and are compared with equals. Each key also gets a slot number 0, 1, 2, ...
+ * other keys keep their hash there and are compared with equals ({@link PackedKeys}, which a column may fill from
+ * its bytes, the key object made only for a new key). Each key also gets a slot number 0, 1, 2, ...
  * in order of first appearance, which stays the same when the table grows.
  *
  * <p>A cell: packed key (two longs), slot + 1 (0 when the cell is empty), then the states.
