@@ -85,6 +85,9 @@ final class RunFiles {
     private final List<Aggregate<Object>> aggregates;
     private final int keyCount;
     Object key;
+    /** The key's {@link KeyPrefix} and the type it is of (null: compare in full). */
+    long prefix;
+    Class<?> prefixType;
     Object[] states;
 
     Reader(Path file, List<Aggregate<Object>> aggregates, int keyCount) throws IOException {
@@ -116,6 +119,8 @@ final class RunFiles {
         }
         key = new Keys.Composite(values);
       }
+      prefix = KeyPrefix.of(key);
+      prefixType = KeyPrefix.typeOf(key);
       states = new Object[aggregates.size()];
       for (int i = 0; i < states.length; i++) {
         states[i] = aggregates.get(i).read(in);
