@@ -40,7 +40,7 @@ final class BatchFolder implements PartialAggregator.BatchFeed {
     }
   }
 
-  /** Reads the next tasks's batches; what each aggregate is fed depends on the columns' types in its files. */
+  /** Binds the next task's batches; what each aggregate is fed depends on the columns' types in its files. */
   void bind(ColumnBatches taskBatches) {
     this.batches = taskBatches;
     this.packedKeys = keyInputs.length == 1 ? taskBatches.column(keyInputs[0]).packedKeys() : null;

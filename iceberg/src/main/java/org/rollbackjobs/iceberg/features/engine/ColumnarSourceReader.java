@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.iceberg.FileFormat;
@@ -411,7 +412,7 @@ final class ColumnarSourceReader {
       if (keys == null) {
         keys = new Keys();
         packedById = new PackedKeys(byDictionaryId.length);
-        java.util.Arrays.fill(byDictionaryId, null); // decoded again, and packed
+        Arrays.fill(byDictionaryId, null); // decoded again, and packed
       }
       return keys;
     }

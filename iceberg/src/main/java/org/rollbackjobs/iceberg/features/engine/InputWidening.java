@@ -14,14 +14,21 @@ public final class InputWidening {
   /** Whether a source column must be widened for the pipeline's inputs (see {@link #of}). */
   public static boolean widens(Schema projection, List<Types.NestedField> inputs) {
     for (int i = 0; i < inputs.size(); i++) {
-      Type.TypeID read = projection.columns().get(i).type().typeId();
-      Type.TypeID wanted = inputs.get(i).type().typeId();
-      if ((read == Type.TypeID.INTEGER && wanted == Type.TypeID.LONG)
-          || (read == Type.TypeID.FLOAT && wanted == Type.TypeID.DOUBLE)) {
+      if (toLong(projection, inputs, i) || toDouble(projection, inputs, i)) {
         return true;
       }
     }
     return false;
+  }
+
+  private static boolean toLong(Schema projection, List<Types.NestedField> inputs, int i) {
+    return projection.columns().get(i).type().typeId() == Type.TypeID.INTEGER
+        && inputs.get(i).type().typeId() == Type.TypeID.LONG;
+  }
+
+  private static boolean toDouble(Schema projection, List<Types.NestedField> inputs, int i) {
+    return projection.columns().get(i).type().typeId() == Type.TypeID.FLOAT
+        && inputs.get(i).type().typeId() == Type.TypeID.DOUBLE;
   }
 
   /** An int source column read for a long input, or a float for a double, is widened as the pipeline expects. */
@@ -30,10 +37,8 @@ public final class InputWidening {
     boolean[] toDouble = new boolean[inputs.size()];
     boolean any = false;
     for (int i = 0; i < inputs.size(); i++) {
-      Type read = projection.columns().get(i).type();
-      Type wanted = inputs.get(i).type();
-      toLong[i] = read.typeId() == Type.TypeID.INTEGER && wanted.typeId() == Type.TypeID.LONG;
-      toDouble[i] = read.typeId() == Type.TypeID.FLOAT && wanted.typeId() == Type.TypeID.DOUBLE;
+      toLong[i] = toLong(projection, inputs, i);
+      toDouble[i] = toDouble(projection, inputs, i);
       any |= toLong[i] || toDouble[i];
     }
     if (!any) {

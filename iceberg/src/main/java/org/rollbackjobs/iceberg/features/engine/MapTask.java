@@ -25,8 +25,9 @@ import org.rollbackjobs.iceberg.features.aggregate.Aggregate;
  * The map side of a recompute, for one partition of the source's file scan tasks: streams the rows through the
  * pipeline's transform, then either writes output rows (row-wise pipeline) or folds them into partial
  * aggregates spilled as sorted runs per reduce bucket (per-key pipeline). A {@link ColumnarPipeline} is fed column
- * batches instead, without its row-wise transform, where the columnar reader covers a task ({@link BatchFolder}). Memory is bounded by the reader's
- * row group, the aggregation budget and one Parquet row group per open output file.
+ * batches instead, without its row-wise transform, where the columnar reader covers a task ({@link BatchFolder}).
+ * Memory is bounded by the reader's row group, the aggregation budget and one Parquet row group per open output
+ * file.
  */
 public final class MapTask {
   private static final int PROGRESS_EVERY = 16_384;
