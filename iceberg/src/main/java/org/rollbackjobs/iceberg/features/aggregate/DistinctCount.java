@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.Set;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
+import org.rollbackjobs.iceberg.features.value.SpillInput;
 import org.rollbackjobs.iceberg.features.value.ValueCodec;
 
 /**
@@ -16,6 +17,9 @@ import org.rollbackjobs.iceberg.features.value.ValueCodec;
  */
 final class DistinctCount implements Aggregate<DistinctCount.State> {
   private static final int SMALL = 16;
+  /** In place of a state's size: the state is a bit per id of values its run wrote once (see DistinctCountColumn). */
+  static final int BY_ID = -1;
+  private static final int IDS = 64;
 
   static final class State {
     Object[] small;
@@ -138,6 +142,9 @@ final class DistinctCount implements Aggregate<DistinctCount.State> {
   @Override
   public State read(DataInput in) throws IOException {
     int n = in.readInt();
+    if (n == BY_ID) {
+      return readById(in);
+    }
     State state = new State(n);
     if (n <= SMALL) {
       // a spilled state is a set (write above, DistinctCountColumn.write): its values need no check for duplicates
@@ -149,6 +156,28 @@ final class DistinctCount implements Aggregate<DistinctCount.State> {
     }
     for (int i = 0; i < n; i++) {
       state.add(ValueCodec.readShared(in));
+    }
+    return state;
+  }
+
+  private State readById(DataInput in) throws IOException {
+    if (!(in instanceof SpillInput run)) {
+      throw new IOException("a distinct-count state by id can only be read from the run it was written to");
+    }
+    Object[] values = run.ids(this, IDS);
+    long bits = in.readLong();
+    for (long fresh = in.readLong(); fresh != 0; fresh &= fresh - 1) {
+      values[Long.numberOfTrailingZeros(fresh)] = ValueCodec.readShared(in);
+    }
+    int n = Long.bitCount(bits);
+    State state = new State(n);
+    for (long rest = bits; rest != 0; rest &= rest - 1) {
+      Object value = values[Long.numberOfTrailingZeros(rest)];
+      if (n <= SMALL) {
+        state.small[state.size++] = value; // a set already: distinct ids are distinct values
+      } else {
+        state.add(value);
+      }
     }
     return state;
   }

@@ -3,6 +3,7 @@ package org.rollbackjobs.iceberg.features.aggregate;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.util.Arrays;
+import org.rollbackjobs.iceberg.features.value.SpillOutput;
 import org.rollbackjobs.iceberg.features.value.ValueCodec;
 import org.rollbackjobs.iceberg.features.value.ValueIds;
 
@@ -27,6 +28,9 @@ final class DistinctCountColumn implements StateColumn {
   /** The column chunk dictionary of the last {@link #addDictionaryIds}, and the id here of each of its ids (or -1). */
   private Object[] chunkDictionary;
   private int[] idsOfChunkIds;
+  /** The run last written to by id, and the ids whose values it has (see {@link #writeById}). */
+  private SpillOutput lastRun;
+  private long inLastRun;
 
   DistinctCountColumn() {
     clear();
@@ -109,6 +113,10 @@ final class DistinctCountColumn implements StateColumn {
 
   @Override
   public void write(long[] records, int base, int slot, DataOutput out) throws IOException {
+    if (pairCount == 0 && out instanceof SpillOutput run) {
+      writeById(records[base], run);
+      return;
+    }
     out.writeInt((int) records[base + 1]);
     for (long rest = records[base]; rest != 0; rest &= rest - 1) {
       out.write(encoded(Long.numberOfTrailingZeros(rest)));
@@ -124,8 +132,30 @@ final class DistinctCountColumn implements StateColumn {
     }
   }
 
+  /**
+   * Every id below 64 (a bit each, the common case: categories, countries): the state as its bits, and each
+   * value written to a run only the first time the run needs it ({@link DistinctCount#read} keeps them per run).
+   * A reduce then reads a long per key where it read and looked up every value.
+   */
+  private void writeById(long bits, SpillOutput run) throws IOException {
+    if (run != lastRun) {
+      lastRun = run;
+      inLastRun = 0;
+    }
+    long fresh = bits & ~inLastRun;
+    run.writeInt(DistinctCount.BY_ID);
+    run.writeLong(bits);
+    run.writeLong(fresh);
+    for (long rest = fresh; rest != 0; rest &= rest - 1) {
+      run.write(encoded(Long.numberOfTrailingZeros(rest)));
+    }
+    inLastRun |= fresh;
+  }
+
   @Override
   public void clear() {
+    lastRun = null; // the ids are about to change
+    inLastRun = 0;
     chunkDictionary = null; // its ids were of the dictionary cleared here
     dictionary.clear();
     pairs = new long[MIN_CELLS];

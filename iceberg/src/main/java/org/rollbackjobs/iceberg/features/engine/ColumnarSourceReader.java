@@ -31,7 +31,6 @@ import org.apache.parquet.column.page.DictionaryPage;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.column.page.PageReader;
 import org.apache.parquet.column.values.ValuesReader;
-import org.apache.parquet.column.values.rle.RunLengthBitPackingHybridDecoder;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.io.ParquetDecodingException;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
@@ -42,8 +41,8 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 /**
  * Reads one file scan task a page at a time straight from Parquet into column batches ({@link ColumnBatches}),
  * without Iceberg's generic record assembly or Parquet's per-value column readers: plain numbers and strings are
- * decoded from the page's bytes, definition levels and dictionary ids with Parquet's own decoders, other
- * encodings with their values readers; a dictionary-encoded string is one String per dictionary entry of the row
+ * decoded from the page's bytes, RLE-hybrid definition levels and dictionary ids too ({@link HybridDecoder}),
+ * other encodings with their values readers; a dictionary-encoded string is one String per dictionary entry of the row
  * group, and a string group key need not be a String at all ({@link PackedKeys}). The row API ({@link #open}) is
  * served from the same batches.
  *
@@ -230,9 +229,10 @@ final class ColumnarSourceReader {
   }
 
   /**
-   * One projected column, decoded a page at a time into the batch's arrays: definition levels and dictionary ids
-   * with Parquet's own decoders, plain fixed-width values and strings straight from the page's bytes (Parquet's
-   * plain readers copy every value through a stream), anything else with the page encoding's values reader.
+   * One projected column, decoded a page at a time into the batch's arrays: RLE-hybrid definition levels and
+   * dictionary ids with {@link HybridDecoder}, plain fixed-width values and strings straight from the page's
+   * bytes (Parquet's plain readers copy every value through a stream), anything else with the page encoding's
+   * values reader.
    */
   private abstract static class Column implements ColumnVector {
     /** How the current page's values are read. */
@@ -246,14 +246,16 @@ final class ColumnarSourceReader {
     private PageReader pages;
     Dictionary dictionary;
     private int leftInPage;
-    /** Definition levels of a v1 page (null for a required column), or of a v2 page. */
+    /** Definition levels of the page (null for a required column): RLE-hybrid ones, or another encoding's. */
+    private HybridDecoder definitions;
     private ValuesReader levels;
-    private RunLengthBitPackingHybridDecoder levelsV2;
+    private HybridDecoder definitionDecoder;
     int mode;
     /** Whether every value of the batch came from dictionary pages (of the row group's one dictionary). */
     boolean dictionaryBatch;
     /** The page's values: plain bytes (little-endian), dictionary ids, or another encoding's reader. */
     ByteBuffer plain;
+    HybridDecoder dictionaryIds;
     ValuesReader values;
     private Object[] objects;
     private boolean objectsRead;
@@ -281,14 +283,14 @@ final class ColumnarSourceReader {
         dictionaryBatch &= mode == DICTIONARY;
         int end = i + Math.min(count - i, leftInPage);
         leftInPage -= end - i;
-        if (levels == null && levelsV2 == null) {
+        if (definitions == null && levels == null) {
           for (; i < end; i++) {
             nulls[i] = false;
             readAt(i);
           }
         } else {
           for (; i < end; i++) {
-            boolean absent = (levels != null ? levels.readInteger() : levelsV2.readInt()) < maxDefinition;
+            boolean absent = (definitions != null ? definitions.next() : levels.readInteger()) < maxDefinition;
             nulls[i] = absent;
             if (absent) {
               readNull(i);
@@ -307,24 +309,34 @@ final class ColumnarSourceReader {
         throw new ParquetDecodingException("column " + descriptor + " has fewer values than its row group has rows");
       }
       leftInPage = page.getValueCount();
+      definitions = null;
       levels = null;
-      levelsV2 = null;
       if (page instanceof DataPageV1 v1) {
         ByteBufferInputStream in = v1.getBytes().toInputStream();
         v1.getRlEncoding().getValuesReader(descriptor, ValuesType.REPETITION_LEVEL).initFromPage(leftInPage, in);
         if (maxDefinition > 0) {
-          levels = v1.getDlEncoding().getValuesReader(descriptor, ValuesType.DEFINITION_LEVEL);
-          levels.initFromPage(leftInPage, in);
+          if (v1.getDlEncoding() == Encoding.RLE) { // a length, then the hybrid data
+            definitions = definitionDecoder().reset(in.slice(BytesUtils.readIntLittleEndian(in)));
+          } else {
+            levels = v1.getDlEncoding().getValuesReader(descriptor, ValuesType.DEFINITION_LEVEL);
+            levels.initFromPage(leftInPage, in);
+          }
         }
         startValues(v1.getValueEncoding(), in);
       } else {
         DataPageV2 v2 = (DataPageV2) page;
         if (maxDefinition > 0) {
-          levelsV2 = new RunLengthBitPackingHybridDecoder(BytesUtils.getWidthFromMaxInt(maxDefinition),
-              v2.getDefinitionLevels().toInputStream());
+          definitions = definitionDecoder().reset(v2.getDefinitionLevels().toByteBuffer());
         }
         startValues(v2.getDataEncoding(), v2.getData().toInputStream());
       }
+    }
+
+    private HybridDecoder definitionDecoder() {
+      if (definitionDecoder == null) {
+        definitionDecoder = new HybridDecoder(BytesUtils.getWidthFromMaxInt(maxDefinition));
+      }
+      return definitionDecoder;
     }
 
     private void startValues(Encoding encoding, ByteBufferInputStream in) throws IOException {
@@ -334,8 +346,14 @@ final class ColumnarSourceReader {
         if (dictionary == null) {
           throw new ParquetDecodingException("column " + descriptor + " has dictionary-encoded pages but no dictionary");
         }
-        values = encoding.getDictionaryBasedValuesReader(descriptor, ValuesType.VALUES, dictionary);
-        values.initFromPage(leftInPage, in);
+        // a byte with the ids' bit width, then the hybrid data (absent from a page of nulls only)
+        if (in.available() > 0) {
+          int bitWidth = in.read();
+          if (dictionaryIds == null || dictionaryIds.bitWidth() != bitWidth) {
+            dictionaryIds = new HybridDecoder(bitWidth);
+          }
+          dictionaryIds.reset(in.slice(in.available()));
+        }
         mode = DICTIONARY;
       } else if (encoding == Encoding.PLAIN && readsPlainBytes()) {
         plain = in.slice(in.available()).order(ByteOrder.LITTLE_ENDIAN);
@@ -441,7 +459,7 @@ final class ColumnarSourceReader {
           bytes.position(at + length);
         }
         case DICTIONARY -> {
-          int id = values.readValueDictionaryId();
+          int id = dictionaryIds.next();
           ids[i] = id;
           String known = byDictionaryId[id];
           if (known == null) {
@@ -539,7 +557,7 @@ final class ColumnarSourceReader {
     void readAt(int i) {
       longs[i] = switch (mode) {
         case PLAIN -> plain.getLong();
-        case DICTIONARY -> dictionary.decodeToLong(values.readValueDictionaryId());
+        case DICTIONARY -> dictionary.decodeToLong(dictionaryIds.next());
         default -> values.readLong();
       };
     }
@@ -573,7 +591,7 @@ final class ColumnarSourceReader {
     void readAt(int i) {
       ints[i] = switch (mode) {
         case PLAIN -> plain.getInt();
-        case DICTIONARY -> dictionary.decodeToInt(values.readValueDictionaryId());
+        case DICTIONARY -> dictionary.decodeToInt(dictionaryIds.next());
         default -> values.readInteger();
       };
     }
@@ -601,7 +619,7 @@ final class ColumnarSourceReader {
     void readAt(int i) {
       doubles[i] = switch (mode) {
         case PLAIN -> plain.getDouble();
-        case DICTIONARY -> dictionary.decodeToDouble(values.readValueDictionaryId());
+        case DICTIONARY -> dictionary.decodeToDouble(dictionaryIds.next());
         default -> values.readDouble();
       };
     }
@@ -628,7 +646,7 @@ final class ColumnarSourceReader {
     void readAt(int i) {
       floats[i] = switch (mode) {
         case PLAIN -> plain.getFloat();
-        case DICTIONARY -> dictionary.decodeToFloat(values.readValueDictionaryId());
+        case DICTIONARY -> dictionary.decodeToFloat(dictionaryIds.next());
         default -> values.readFloat();
       };
     }

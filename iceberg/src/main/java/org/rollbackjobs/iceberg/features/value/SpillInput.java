@@ -11,6 +11,8 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.Map;
 
 /**
  * A {@link DataInput} over a stream of spilled records, reading what {@link java.io.DataOutputStream} and
@@ -35,6 +37,8 @@ public final class SpillInput implements DataInput, Closeable {
   private int limit;
   private byte[][] stringBytes;
   private String[] strings;
+  /** Values a state refers to by id, written once per run: per reading owner (an aggregate), see {@link #ids}. */
+  private Map<Object, Object[]> ids;
 
   public SpillInput(InputStream in, int bufferSize) {
     this.in = in;
@@ -210,6 +214,17 @@ public final class SpillInput implements DataInput, Closeable {
       }
     }
     return true;
+  }
+
+  /**
+   * The values {@code owner} has read by id from this stream so far ({@code size} of them at most): a run may
+   * write a value once and then refer to it by id (see DistinctCountColumn).
+   */
+  public Object[] ids(Object owner, int size) {
+    if (ids == null) {
+      ids = new IdentityHashMap<>();
+    }
+    return ids.computeIfAbsent(owner, o -> new Object[size]);
   }
 
   @Override

@@ -21,7 +21,11 @@ final class Conversions {
       return null;
     }
     switch (type.typeId()) {
+      // a value of the type already is returned as it is: boxing it again costs an object per row
       case LONG:
+        if (value instanceof Long) {
+          return value;
+        }
         if (isIntegral(value)) {
           return ((Number) value).longValue();
         }
@@ -32,6 +36,9 @@ final class Conversions {
         }
         break;
       case DOUBLE:
+        if (value instanceof Double) {
+          return value;
+        }
         if (value instanceof Number n) {
           return n.doubleValue();
         }

@@ -20,7 +20,8 @@ import org.rollbackjobs.iceberg.features.aggregate.Aggregates;
 /**
  * The map side's table of keys and states, spilled and merged, gives what one state object per key fed every
  * value gives: keys packed in the table (short strings, longs, ints) and not (long or non-Latin-1 strings,
- * null, composites), tables that grow, distinct counts past the 64 values kept as bits, tiny budgets.
+ * null, composites), tables that grow, distinct counts within and past the 64 values kept as bits (and written
+ * to runs by id), tiny budgets.
  */
 class PartialAggregatorTest {
   @TempDir
@@ -35,7 +36,9 @@ class PartialAggregatorTest {
       (Aggregate<Object>) Aggregates.min(Types.DoubleType.get()),
       (Aggregate<Object>) Aggregates.max(Types.LongType.get()),
       (Aggregate<Object>) Aggregates.distinctCount(Types.StringType.get()),
-      (Aggregate<Object>) Aggregates.min(Types.StringType.get()));
+      (Aggregate<Object>) Aggregates.min(Types.StringType.get()),
+      (Aggregate<Object>) Aggregates.distinctCount(Types.StringType.get()),
+      (Aggregate<Object>) Aggregates.distinctCount(Types.StringType.get()));
 
   @ParameterizedTest
   @CsvSource({"1, 100000000, 1, true", "1, 200000, 1, true", "2, 100000000, 1, true", "2, 200000, 1, true",
@@ -61,6 +64,10 @@ class PartialAggregatorTest {
       row[keyCount + 5] = random.nextBoolean() ? null : random.nextLong();
       row[keyCount + 6] = "v" + random.nextInt(random.nextBoolean() ? 8 : 300); // many keys see over 64 values
       row[keyCount + 7] = random.nextInt(5) == 0 ? null : "s" + random.nextInt(1000);
+      // few values: a run writes each once and its states as bits of ids (the ids differ from run to run)
+      row[keyCount + 8] = random.nextInt(7) == 0 ? null : "w" + random.nextInt(20);
+      // under 64 values in some spill rounds, over in others: both ways of writing a state, in one merge
+      row[keyCount + 9] = "u" + random.nextInt(90);
       Object[] states = expected.computeIfAbsent(Arrays.asList(Arrays.copyOf(row, keyCount)),
           k -> AGGREGATES.stream().map(Aggregate::create).toArray());
       for (int a = 0; a < AGGREGATES.size(); a++) {
