@@ -33,7 +33,14 @@ public interface ColumnarPipeline extends FeaturePipeline {
   /**
    * A value computed per row: the engine puts the row's values of the {@code reads} input columns into
    * {@code inputs} (input {@code i} at index {@code i}), then calls {@code value} (null feeds nothing). One per
-   * worker thread.
+   * worker thread. {@code doubles}, when not null, gives the same double as {@code value} without boxing for a
+   * row whose {@code reads} are all non-null doubles.
    */
-  record Computed(Object[] inputs, int[] reads, Supplier<Object> value) implements Feed {}
+  record Computed(Object[] inputs, int[] reads, Supplier<Object> value, DoubleFormula doubles) implements Feed {}
+
+  /** A double computed from a batch's double columns (input {@code i} at index {@code i}) for one row. */
+  @FunctionalInterface
+  interface DoubleFormula {
+    double eval(double[][] columns, int row);
+  }
 }

@@ -1,5 +1,6 @@
 package org.rollbackjobs.iceberg.features.engine;
 
+import java.util.Arrays;
 import java.util.List;
 import org.rollbackjobs.iceberg.features.ColumnarPipeline;
 import org.rollbackjobs.iceberg.features.aggregate.StateColumn;
@@ -15,12 +16,17 @@ final class BatchFolder implements PartialAggregator.BatchFeed {
   private static final int LONGS = 2;
   private static final int OBJECTS = 3;
   private static final int COMPUTED = 4;
+  private static final int FORMULA = 5;
 
   private final PartialAggregator aggregator;
   private final int[] keyInputs;
   private final List<ColumnarPipeline.Feed> feeds;
   private final Object[] keys = new Object[ColumnBatches.CAPACITY];
   private final Object[][] computed;
+  /** Per aggregate fed by a formula: its input columns' doubles (by input position), its values and nulls. */
+  private final double[][][] formulaInputs;
+  private final double[][] formulaValues;
+  private final boolean[][] formulaNulls;
   private final int[] kinds;
   private ColumnBatches batches;
   /** The key column's rows packed by the column itself (one key column that packs them), else null. */
@@ -33,9 +39,17 @@ final class BatchFolder implements PartialAggregator.BatchFeed {
     this.feeds = columnar.feeds();
     this.kinds = new int[feeds.size()];
     this.computed = new Object[feeds.size()][];
+    this.formulaInputs = new double[feeds.size()][][];
+    this.formulaValues = new double[feeds.size()][];
+    this.formulaNulls = new boolean[feeds.size()][];
     for (int a = 0; a < kinds.length; a++) {
-      if (feeds.get(a) instanceof ColumnarPipeline.Computed) {
+      if (feeds.get(a) instanceof ColumnarPipeline.Computed feed) {
         computed[a] = new Object[ColumnBatches.CAPACITY];
+        if (feed.doubles() != null) {
+          formulaInputs[a] = new double[Arrays.stream(feed.reads()).max().orElse(-1) + 1][];
+          formulaValues[a] = new double[ColumnBatches.CAPACITY];
+          formulaNulls[a] = new boolean[ColumnBatches.CAPACITY];
+        }
       }
     }
   }
@@ -52,9 +66,24 @@ final class BatchFolder implements PartialAggregator.BatchFeed {
         ColumnVector column = taskBatches.column(in.position());
         kinds[a] = column.doubles() != null ? DOUBLES : column.longs() != null ? LONGS : OBJECTS;
       } else {
-        kinds[a] = COMPUTED;
+        kinds[a] = formulaBinds(a, (ColumnarPipeline.Computed) feed, taskBatches) ? FORMULA : COMPUTED;
       }
     }
+  }
+
+  /** Whether the feed has a formula and every column it reads is of doubles in these batches. */
+  private boolean formulaBinds(int aggregate, ColumnarPipeline.Computed feed, ColumnBatches taskBatches) {
+    if (feed.doubles() == null) {
+      return false;
+    }
+    for (int p : feed.reads()) {
+      double[] doubles = taskBatches.column(p).doubles();
+      if (doubles == null) {
+        return false;
+      }
+      formulaInputs[aggregate][p] = doubles;
+    }
+    return true;
   }
 
   /** Folds the batch just read ({@code count} rows). */
@@ -101,9 +130,44 @@ final class BatchFolder implements PartialAggregator.BatchFeed {
             ? column.addDictionaryIds(cells, states, base, slots, ids, in.nulls(), in.dictionary(), from, to)
             : column.addObjects(cells, states, base, slots, in.objects(count), from, to);
       }
+      case FORMULA:
+        return column.addDoubles(cells, states, base, slots, formula(aggregate, from, to), formulaNulls[aggregate],
+            from, to);
       default:
         return column.addObjects(cells, states, base, slots, compute(aggregate, from, to), from, to);
     }
+  }
+
+  /**
+   * The formula's doubles for rows {@code from..to}, unboxed; a row with a null input is computed as
+   * {@link #compute} does (a null may still give a value, as in {@code amount > 1.0 ? 1.0 : 0.0}).
+   */
+  private double[] formula(int aggregate, int from, int to) {
+    ColumnarPipeline.Computed feed = (ColumnarPipeline.Computed) feeds.get(aggregate);
+    ColumnarPipeline.DoubleFormula formula = feed.doubles();
+    double[][] columns = formulaInputs[aggregate];
+    double[] values = formulaValues[aggregate];
+    boolean[] nulls = formulaNulls[aggregate];
+    int[] reads = feed.reads();
+    for (int r = from; r < to; r++) {
+      boolean anyNull = false;
+      for (int p : reads) {
+        anyNull |= batches.column(p).nulls()[r];
+      }
+      if (!anyNull) {
+        values[r] = formula.eval(columns, r);
+        nulls[r] = false;
+        continue;
+      }
+      Object[] inputs = feed.inputs();
+      for (int p : reads) {
+        inputs[p] = batches.column(p).nulls()[r] ? null : columns[p][r];
+      }
+      Object value = feed.value().get();
+      nulls[r] = value == null;
+      values[r] = value == null ? 0 : (Double) value;
+    }
+    return values;
   }
 
   private ColumnVector input(int aggregate) {

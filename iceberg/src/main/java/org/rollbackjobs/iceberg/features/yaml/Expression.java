@@ -10,6 +10,7 @@ import org.apache.commons.jexl3.JexlException;
 import org.apache.commons.jexl3.JexlExpression;
 import org.apache.commons.jexl3.JexlScript;
 import org.rollbackjobs.iceberg.BadInputException;
+import org.rollbackjobs.iceberg.features.ColumnarPipeline;
 
 /**
  * One expression of a YAML definition, bound to the slots of the names it reads in a row's value array
@@ -82,6 +83,15 @@ final class Expression {
   /** The value slots the expression reads. */
   int[] reads() {
     return reads.clone();
+  }
+
+  /**
+   * This expression as an unboxed formula over the double inputs ({@code doubleInputs}: name to input column),
+   * for rows whose inputs are all non-null; null when it is a bare name, or not all doubles, or outside the
+   * subset {@link DoubleFormulas} compiles.
+   */
+  ColumnarPipeline.DoubleFormula doubleFormula(Map<String, Integer> doubleInputs) {
+    return compiled == null ? null : DoubleFormulas.compile(source, doubleInputs, Expressions.FEATURES);
   }
 
   /** Whether rows are evaluated by compiled closures rather than the JEXL interpreter. */

@@ -64,15 +64,18 @@ final class ExpressionCompiler {
   /** The compiled expression, or null when it uses something outside the compiled subset. */
   static Node compile(String source, Map<String, Integer> bindings, JexlFeatures features) {
     try {
-      ASTJexlScript script = new Parser(new StringProvider(source))
-          .parse(new JexlInfo("expression", 1, 1), features, source, null);
-      if (script.jjtGetNumChildren() != 1) {
-        return null;
-      }
-      return new ExpressionCompiler(bindings).node(script.jjtGetChild(0));
+      JexlNode root = parse(source, features);
+      return root == null ? null : new ExpressionCompiler(bindings).node(root);
     } catch (RuntimeException unsupported) {
       return null;
     }
+  }
+
+  /** The expression's one node, parsed by JEXL's parser; null for a script of several statements. */
+  static JexlNode parse(String source, JexlFeatures features) {
+    ASTJexlScript script = new Parser(new StringProvider(source))
+        .parse(new JexlInfo("expression", 1, 1), features, source, null);
+    return script.jjtGetNumChildren() == 1 ? script.jjtGetChild(0) : null;
   }
 
   private Node node(JexlNode n) {

@@ -6,7 +6,9 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.types.Type;
@@ -135,6 +137,12 @@ final class YamlPipeline implements ColumnarPipeline {
         return null;
       }
     }
+    Map<String, Integer> doubleInputs = new HashMap<>();
+    for (int i = 0; i < inputs.size(); i++) {
+      if (inputs.get(i).type().typeId() == Type.TypeID.DOUBLE) {
+        doubleInputs.put(inputs.get(i).name(), i);
+      }
+    }
     List<Feed> feeds = new ArrayList<>();
     for (AggregateInput in : aggregateInputs) {
       if (in.within() != null) {
@@ -148,7 +156,8 @@ final class YamlPipeline implements ColumnarPipeline {
         Object[] values = new Object[slots];
         Expression.Bound bound = in.value().bind(values);
         feeds.add(new Computed(values, in.value().reads(),
-            () -> Conversions.to(in.type(), bound.evaluate(), in.where())));
+            () -> Conversions.to(in.type(), bound.evaluate(), in.where()),
+            in.type().typeId() == Type.TypeID.DOUBLE ? in.value().doubleFormula(doubleInputs) : null));
       }
     }
     return new Columnar(keyInputs, List.copyOf(feeds));

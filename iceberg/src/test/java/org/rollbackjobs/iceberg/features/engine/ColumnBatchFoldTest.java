@@ -65,6 +65,7 @@ class ColumnBatchFoldTest {
         amount_sum: {sum: amount}
         doubled_mean: {mean: "amount * 2.0"}
         capped_max: {max: "amount > 5000.0 ? 5000.0 : amount", type: double}
+        large_share: {mean: "amount > 4000.0 ? 1.0 : 0.0", type: double}
         scaled_n_sum: {sum: "n * 3", type: long}
         big_max: {max: big}
         n_min: {min: n}
