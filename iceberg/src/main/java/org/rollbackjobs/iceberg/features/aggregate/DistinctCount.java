@@ -164,7 +164,7 @@ final class DistinctCount implements Aggregate<DistinctCount.State> {
     if (!(in instanceof SpillInput run)) {
       throw new IOException("a distinct-count state by id can only be read from the run it was written to");
     }
-    Object[] values = run.ids(this, IDS);
+    Object[] values = run.ids(IDS);
     long bits = in.readLong();
     for (long fresh = in.readLong(); fresh != 0; fresh &= fresh - 1) {
       values[Long.numberOfTrailingZeros(fresh)] = ValueCodec.readShared(in);

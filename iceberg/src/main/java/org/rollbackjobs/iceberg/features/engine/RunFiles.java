@@ -123,6 +123,7 @@ final class RunFiles {
       prefixType = KeyPrefix.typeOf(key);
       states = new Object[aggregates.size()];
       for (int i = 0; i < states.length; i++) {
+        in.readingState(i);
         states[i] = aggregates.get(i).read(in);
       }
       return true;

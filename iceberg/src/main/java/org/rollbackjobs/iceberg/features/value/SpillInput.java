@@ -11,8 +11,6 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.IdentityHashMap;
-import java.util.Map;
 
 /**
  * A {@link DataInput} over a stream of spilled records, reading what {@link java.io.DataOutputStream} and
@@ -37,8 +35,9 @@ public final class SpillInput implements DataInput, Closeable {
   private int limit;
   private byte[][] stringBytes;
   private String[] strings;
-  /** Values a state refers to by id, written once per run: per reading owner (an aggregate), see {@link #ids}. */
-  private Map<Object, Object[]> ids;
+  /** Values a state refers to by id, written once per run, by the state's position in the record ({@link #ids}). */
+  private Object[][] ids = new Object[0][];
+  private int state;
 
   public SpillInput(InputStream in, int bufferSize) {
     this.in = in;
@@ -216,15 +215,23 @@ public final class SpillInput implements DataInput, Closeable {
     return true;
   }
 
+  /** The position of the state read next in its record (each state's values by id are its own). */
+  public void readingState(int position) {
+    state = position;
+  }
+
   /**
-   * The values {@code owner} has read by id from this stream so far ({@code size} of them at most): a run may
-   * write a value once and then refer to it by id (see DistinctCountColumn).
+   * The values the state at the current {@link #readingState position} has read by id from this stream so far
+   * ({@code size} of them at most): a run may write a value once and then refer to it by id (DistinctCountColumn).
    */
-  public Object[] ids(Object owner, int size) {
-    if (ids == null) {
-      ids = new IdentityHashMap<>();
+  public Object[] ids(int size) {
+    if (state >= ids.length) {
+      ids = Arrays.copyOf(ids, state + 1);
     }
-    return ids.computeIfAbsent(owner, o -> new Object[size]);
+    if (ids[state] == null) {
+      ids[state] = new Object[size];
+    }
+    return ids[state];
   }
 
   @Override
