@@ -42,9 +42,9 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
  * Reads one file scan task a page at a time straight from Parquet into column batches ({@link ColumnBatches}),
  * without Iceberg's generic record assembly or Parquet's per-value column readers: plain numbers and strings are
  * decoded from the page's bytes, RLE-hybrid definition levels and dictionary ids too ({@link HybridDecoder}),
- * other encodings with their values readers; a dictionary-encoded string is one String per dictionary entry of the row
- * group, and a string group key need not be a String at all ({@link PackedKeys}). The row API ({@link #open}) is
- * served from the same batches.
+ * other encodings with their values readers; a dictionary-encoded string is one String per dictionary entry of
+ * the row group, and a string group key need not be a String at all ({@link PackedKeys}). The row API
+ * ({@link #open}) is served from the same batches.
  *
  * <p>It covers the common shape of a recompute's source: a Parquet data file without delete files, every
  * projected column a top-level primitive column of the file, found by Iceberg field id and written as Iceberg

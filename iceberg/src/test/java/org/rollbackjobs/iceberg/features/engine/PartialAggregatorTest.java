@@ -29,7 +29,8 @@ class PartialAggregatorTest {
 
   /** One aggregate object for two columns: their states by id must not share a run's values. */
   @SuppressWarnings("unchecked")
-  private static final Aggregate<Object> DISTINCT = (Aggregate<Object>) Aggregates.distinctCount(Types.StringType.get());
+  private static final Aggregate<Object> DISTINCT =
+      (Aggregate<Object>) Aggregates.distinctCount(Types.StringType.get());
 
   @SuppressWarnings("unchecked")
   private static final List<Aggregate<Object>> AGGREGATES = List.of(
