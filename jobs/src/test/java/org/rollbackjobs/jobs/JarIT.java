@@ -32,7 +32,11 @@ class JarIT {
   }
 
   private Run jar(Map<String, String> env, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of("java", "-jar", JAR.toString()));
+    return run(List.of("java", "-jar", JAR.toString()), env, args);
+  }
+
+  private Run run(List<String> launcher, Map<String, String> env, String... args) throws Exception {
+    List<String> command = new ArrayList<>(launcher);
     command.addAll(List.of(args));
     Path out = Files.createTempFile("jar-out", ".txt");
     Path err = Files.createTempFile("jar-err", ".txt");
@@ -95,6 +99,44 @@ class JarIT {
     Run snapshots = jar(env(), "snapshots", "--table", "demo.orders", "--json");
     assertThat(snapshots.exitCode()).isZero();
     assertThat(snapshots.json().get("snapshots")).hasSize(4);
+  }
+
+  /** jobs/bin/rollback-jobs: the same commands and exit codes, run from a layout extracted once and then reused. */
+  @Test
+  void theLauncherRunsTheExtractedLayoutWithTheJarsCommandsAndExitCodes(@TempDir Path cache) throws Exception {
+    Map<String, String> env = new java.util.HashMap<>(env());
+    env.put("ROLLBACK_JOBS_CACHE", cache.toString());
+    env.put("ROLLBACK_ICEBERG_CATALOGNAME", "jar_it_launcher"); // its own demo table, beside the other test's
+    List<String> launcher = List.of("bash", Path.of("bin", "rollback-jobs").toString());
+
+    Run demo = run(launcher, env, "demo", "--json");
+    assertThat(demo.exitCode()).as(demo.stderr()).isZero();
+    assertThat(demo.stdout()).hasSize(1);
+    assertThat(demo.json().get("content-equals-known-good").asBoolean()).isTrue();
+    List<Path> layouts;
+    try (var dirs = Files.list(cache)) {
+      layouts = dirs.toList();
+    }
+    assertThat(layouts).as("one extracted layout, nothing left of the staging").hasSize(1);
+    Path layout = layouts.get(0);
+    assertThat(layout.resolve("rollback-jobs.jar")).isRegularFile();
+    assertThat(layout.resolve("lib")).isDirectoryContaining(p -> p.getFileName().toString().startsWith("iceberg-core"));
+    var extracted = Files.getLastModifiedTime(layout.resolve("rollback-jobs.jar"));
+
+    Run bad = run(launcher, env, "restore", "--table", "demo.orders", "--to-snapshot", "42", "--reason", "test", "--json");
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.json().get("error").asText()).contains("snapshot 42 does not exist");
+    assertThat(Files.getLastModifiedTime(layout.resolve("rollback-jobs.jar"))).as("reused, not extracted again")
+        .isEqualTo(extracted);
+    try (var dirs = Files.list(cache)) {
+      assertThat(dirs.toList()).containsExactly(layout);
+    }
+
+    Map<String, String> noJar = new java.util.HashMap<>(env);
+    noJar.put("ROLLBACK_JOBS_JAR", cache.resolve("missing.jar").toString());
+    Run missing = run(launcher, noJar, "history");
+    assertThat(missing.exitCode()).isEqualTo(2);
+    assertThat(missing.stderr()).contains("no JAR at", "missing.jar", "ROLLBACK_JOBS_JAR");
   }
 
   @Test
