@@ -52,18 +52,20 @@ import org.rollbackjobs.testing.TestPostgres;
  * </pre>
  *
  * <p>It generates a transactions table ({@code --rows}, default 20 million, {@code --customers}, {@code --files}
- * Parquet files) in a
- * JDBC catalog on the test PostgreSQL, then measures: (1) a plain scan of the pipeline's input columns with
- * Iceberg's generic Parquet reader, one thread per core over the file scan tasks, every value touched (the
- * physical limit of any job reading those rows), in this JVM and in a fresh one; the fresh one is timed as the job
- * times itself, from loading the table through planning and reading; (2) the job JAR run as a child JVM with a
- * fixed {@code -Xmx} ({@code --xmx}, default 512m): its own duration (plan, map, reduce, commit; JVM start excluded)
- * and its peak heap from the GC log. The job's result is checked against an independent streaming
- * computation. The default is 20 million rows because a job pays about two seconds once (a cold JVM's planning,
- * reduce and commit, which the scan has no counterpart for): at 5 million rows that is 40% of the job, so the ratio
- * there says more about the fixed part than about throughput; the map step against the scan's reading, also
- * printed, compares the part that grows with the rows. Options: {@code --version} (customer_txn_features version, default 2), {@code --repeats},
- * {@code --jar}, {@code --java-options} (more options for the job JVM), {@code --keep-warehouse}.
+ * Parquet files) in a JDBC catalog on the test PostgreSQL, then measures: (1) a plain scan of the pipeline's input
+ * columns with Iceberg's generic Parquet reader, one thread per core over the file scan tasks, every value touched
+ * (the physical limit of any job reading those rows), in this JVM and in a fresh one; the fresh one is timed as the
+ * job times itself, from loading the table through planning and reading; (2) the job in a child JVM with a fixed
+ * {@code -Xmx} ({@code --xmx}, default 512m), started both ways, {@code java -jar} and the launcher
+ * {@code jobs/bin/rollback-jobs}: its own duration (plan, map, reduce, commit; JVM start excluded) and its peak
+ * heap from the GC log. The job's result is checked against an independent streaming computation, both ways.
+ *
+ * <p>The default is 20 million rows because a job pays about two seconds once (a cold JVM's planning, reduce and
+ * commit, which the scan has no counterpart for): at 5 million rows that is 40% of the job, so the ratio there
+ * says more about the fixed part than about throughput; the map step against the scan's reading, also printed,
+ * compares the part that grows with the rows. Options: {@code --version} (customer_txn_features version, default
+ * 2), {@code --repeats}, {@code --jar}, {@code --java-options} (more options for the job JVM),
+ * {@code --keep-warehouse}.
  */
 public final class RecomputeBenchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
