@@ -83,8 +83,9 @@ public final class RecomputeBenchmark {
     String xmx = options.getOrDefault("xmx", "512m");
     int repeats = Integer.parseInt(options.getOrDefault("repeats", "2"));
     int threads = Runtime.getRuntime().availableProcessors();
-    Path jar = options.containsKey("jar") ? Path.of(options.get("jar")) : findJar();
-    Path launcher = jar.toAbsolutePath().getParent().getParent().resolve("bin").resolve("rollback-jobs");
+    Path jar = options.containsKey("jar") ? Path.of(options.get("jar")) : inRepository("jobs/target/rollback-jobs.jar",
+        "build it first (mvn -pl jobs -am package -DskipTests) or give --jar");
+    Path launcher = inRepository("jobs/bin/rollback-jobs", "run the benchmark from the repository"); // runs any --jar
 
     Path warehouse = Files.createTempDirectory("recompute-benchmark-");
     TestPostgres db = TestPostgres.get();
@@ -533,15 +534,15 @@ public final class RecomputeBenchmark {
     return String.join(", ", schema.columns().stream().map(c -> c.name()).toList());
   }
 
-  private static Path findJar() {
+  /** {@code path} in the repository around the working directory. */
+  private static Path inRepository(String path, String hint) {
     for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      Path jar = dir.resolve("jobs").resolve("target").resolve("rollback-jobs.jar");
-      if (Files.isRegularFile(jar)) {
-        return jar;
+      Path file = dir.resolve(path);
+      if (Files.isRegularFile(file)) {
+        return file;
       }
     }
-    throw new IllegalStateException("jobs/target/rollback-jobs.jar not found: build it first (mvn -pl jobs -am package"
-        + " -DskipTests) or give --jar");
+    throw new IllegalStateException(path + " not found: " + hint);
   }
 
   private static Map<String, String> parse(String[] args) {
