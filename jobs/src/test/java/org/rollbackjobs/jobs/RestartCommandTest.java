@@ -26,7 +26,7 @@ class RestartCommandTest extends CliHarness {
     // the job runs before its table exists (as if it was being recreated): the execution fails
     RestoreRequest request = new RestoreRequest("restart.orders", SnapshotTarget.tag(DemoTable.KNOWN_GOOD_TAG),
         RestoreMode.COMMIT, "restart test", "tester");
-    JobExecution failed = jobRunner.run(RestoreJobConfiguration.JOB_NAME, request.toJobParameters());
+    JobExecution failed = jobRunner.run(request.attempt(), RestoreJobConfiguration.JOB_NAME, request.toJobParameters());
     assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
 
     JsonNode status = run("status", "--execution", failed.getId().toString(), "--json").json();

@@ -89,7 +89,8 @@ public final class DatasetCheck {
     List<String> fileExamples = new ArrayList<>();
     onlyNow.stream().limit(examples).forEach(t -> fileExamples.add("+" + fileName(t)));
     onlyThen.stream().limit(examples).forEach(t -> fileExamples.add("-" + fileName(t)));
-    String fix = " (restore it with 'restore --table " + name + " --to-snapshot " + pinned + "')";
+    String fix = " (restore it with 'restore --table " + name + " --to-snapshot " + pinned
+        + " --reason \"back to the pinned snapshot\"')";
     if (rowsToRead > rowComparisonLimit) {
       return List.of(new TableFinding(CONTENT_DIFFERS, name + ": current snapshot " + currentId + " has "
           + onlyNow.size() + " data files that the pinned snapshot " + pinned + " lacks and lacks " + onlyThen.size()

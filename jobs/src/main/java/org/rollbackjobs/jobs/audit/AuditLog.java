@@ -6,7 +6,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.rollbackjobs.jobs.cli.Output;
+import org.rollbackjobs.jobs.store.StoredJson;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
@@ -25,7 +25,7 @@ public class AuditLog {
             + " VALUES (?, ?, ?, ?, ?, ?, ?::jsonb) RETURNING id",
         Long.class,
         entry.actor(), entry.command(), entry.subject(), entry.reason(), entry.outcome(), entry.jobExecutionId(),
-        Output.toJson(entry.details() == null ? Map.of() : entry.details()));
+        StoredJson.write(entry.details() == null ? Map.of() : entry.details()));
   }
 
   /** The latest records first, optionally only those about one subject (for example a table). */
@@ -46,8 +46,8 @@ public class AuditLog {
   private static AuditEntry map(ResultSet rs, int row) throws SQLException {
     Map<String, Object> details;
     try {
-      details = Output.JSON.readValue(rs.getString("details"), new TypeReference<Map<String, Object>>() {});
-    } catch (java.io.IOException e) {
+      details = StoredJson.read(rs.getString("details"), new TypeReference<Map<String, Object>>() {});
+    } catch (java.io.UncheckedIOException e) {
       details = Map.of("raw", rs.getString("details"));
     }
     return new AuditEntry(

@@ -4,12 +4,11 @@ import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.rollbackjobs.iceberg.BadInputException;
-import org.rollbackjobs.iceberg.ConcurrentChangeException;
-import org.rollbackjobs.jobs.verify.MixedVersionStateException;
+import org.rollbackjobs.jobs.launch.ExitCodes;
 import picocli.CommandLine;
 import picocli.CommandLine.IFactory;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 
@@ -26,7 +25,53 @@ public final class Cli {
     cli.setExecutionExceptionHandler(Cli::handleExecutionException);
     cli.setParameterExceptionHandler(Cli::handleParameterException);
     cli.setExitCodeExceptionMapper(Cli::exitCodeOf);
+    cli.setExecutionStrategy(Cli::validateThenRun);
+    cli.setUsageHelpWidth(USAGE_WIDTH);
     return cli;
+  }
+
+  /** Wide enough that option names and values are not broken across lines. */
+  static final int USAGE_WIDTH = 120;
+
+  /** Runs the command's own checks (those of the command line alone) again, then the command. */
+  private static int validateThenRun(ParseResult parsed) {
+    if (!helpRequested(parsed)) {
+      validate(parsed);
+    }
+    return new CommandLine.RunLast().execute(parsed);
+  }
+
+  /**
+   * The checks of the command line alone ({@link Validated}) of the command that runs and of its option mixins;
+   * bad input is a usage error (exit 2).
+   */
+  static void validate(ParseResult parsed) {
+    ParseResult leaf = parsed;
+    while (leaf.hasSubcommand()) {
+      leaf = leaf.subcommand();
+    }
+    CommandSpec spec = leaf.commandSpec();
+    try {
+      for (CommandSpec mixin : spec.mixins().values()) {
+        if (mixin.userObject() instanceof Validated validated) {
+          validated.validate();
+        }
+      }
+      if (spec.userObject() instanceof Validated validated) {
+        validated.validate();
+      }
+    } catch (BadInputException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+  }
+
+  private static boolean helpRequested(ParseResult parsed) {
+    for (ParseResult p = parsed; p != null; p = p.subcommand()) {
+      if (p.isUsageHelpRequested() || p.isVersionHelpRequested()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The arguments for picocli: Spring Boot property arguments removed. */
@@ -39,7 +84,14 @@ public final class Cli {
    * (no database needed). Returns the exit code, or null when the command must run in the application.
    */
   public static Integer answerWithoutSpring(String[] args) {
+    return answerWithoutSpring(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+  }
+
+  /** As {@link #answerWithoutSpring(String[])}, writing to the given streams. */
+  public static Integer answerWithoutSpring(String[] args, PrintWriter out, PrintWriter err) {
     CommandLine cli = commandLine(CommandLine.defaultFactory());
+    cli.setOut(out);
+    cli.setErr(err);
     String[] commandArgs = commandArguments(args);
     try {
       ParseResult parsed = cli.parseArgs(commandArgs);
@@ -51,6 +103,7 @@ public final class Cli {
         cli.usage(cli.getErr());
         return ExitCodes.BAD_INPUT;
       }
+      validate(parsed);
       return null;
     } catch (ParameterException e) {
       try {
@@ -103,26 +156,23 @@ public final class Cli {
   }
 
   static int exitCodeOf(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof BadInputException || t instanceof NoSuchTableException || t instanceof ParameterException) {
-        return ExitCodes.BAD_INPUT;
-      }
-      if (t instanceof RefusedException) {
-        return ExitCodes.REFUSED;
-      }
-      if (t instanceof MixedVersionStateException) {
-        return ExitCodes.MIXED_VERSION;
-      }
-      if (t instanceof ConcurrentChangeException) {
-        return ExitCodes.FAILED;
-      }
-    }
-    return ExitCodes.FAILED;
+    return ExitCodes.of(e);
   }
 
   private static int handleParameterException(ParameterException e, String[] args) {
     CommandLine cmd = e.getCommandLine();
     PrintWriter err = cmd.getErr();
+    String unknown = unknownCommand(e);
+    if (unknown != null) {
+      err.println("error: unknown command '" + unknown + "'; the commands are: "
+          + String.join(", ", cmd.getSubcommands().keySet()));
+      err.println("Run '" + cmd.getCommandName() + " COMMAND --help' for a command's options.");
+      err.flush();
+      if (Arrays.asList(args).contains("--json")) {
+        printJsonError(cmd, "unknown command '" + unknown + "'", ExitCodes.BAD_INPUT);
+      }
+      return ExitCodes.BAD_INPUT;
+    }
     err.println("error: " + e.getMessage().replaceFirst("^Error: ", ""));
     if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) {
       err.println("Run '" + cmd.getCommandSpec().qualifiedName() + " --help' for the valid options.");
@@ -134,12 +184,21 @@ public final class Cli {
     return ExitCodes.BAD_INPUT;
   }
 
+  /** The word given where the top-level command expects a command name, if that is what went wrong. */
+  private static String unknownCommand(ParameterException e) {
+    if (e instanceof CommandLine.UnmatchedArgumentException unmatched && e.getCommandLine().getParent() == null
+        && !unmatched.getUnmatched().isEmpty() && !unmatched.getUnmatched().get(0).startsWith("-")) {
+      return unmatched.getUnmatched().get(0);
+    }
+    return null;
+  }
+
   private static int handleExecutionException(Exception e, CommandLine cmd, ParseResult parsed) {
     int code = exitCodeOf(e);
     String message = messageOf(e);
     PrintWriter err = cmd.getErr();
     err.println("error: " + message);
-    if (code == ExitCodes.FAILED && !isExpected(e)) {
+    if (code == ExitCodes.FAILED && !ExitCodes.expected(e)) {
       e.printStackTrace(err);
     }
     err.flush();
@@ -166,31 +225,6 @@ public final class Cli {
   }
 
   private static String messageOf(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof BadInputException || t instanceof RefusedException || t instanceof ConcurrentChangeException
-          || t instanceof MixedVersionStateException) {
-        return t.getMessage();
-      }
-    }
-    Throwable root = rootCause(e);
-    return root.getMessage() == null ? root.toString() : root.getMessage();
-  }
-
-  /** Failures whose message says it all; anything else gets its stack trace on stderr. */
-  private static boolean isExpected(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof ConcurrentChangeException || t instanceof MixedVersionStateException) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static Throwable rootCause(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return t;
+    return ExitCodes.message(e);
   }
 }

@@ -12,6 +12,7 @@ import org.rollbackjobs.iceberg.restore.RestoreMode;
 import org.rollbackjobs.iceberg.snapshot.SnapshotTarget;
 import org.rollbackjobs.jobs.demo.DemoTable;
 import org.rollbackjobs.jobs.demo.ExampleSystemData;
+import org.rollbackjobs.jobs.launch.ExitCodes;
 import org.rollbackjobs.jobs.restore.RestoreReport;
 import org.rollbackjobs.jobs.restore.RestoreRequest;
 import org.rollbackjobs.jobs.restore.RestoreService;

@@ -3,8 +3,10 @@ package org.rollbackjobs.jobs.cli;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.rollbackjobs.iceberg.catalog.TableName;
 import org.rollbackjobs.jobs.audit.AuditEntry;
 import org.rollbackjobs.jobs.audit.AuditLog;
+import org.rollbackjobs.jobs.launch.ExitCodes;
 import org.springframework.beans.factory.annotation.Autowired;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,7 +16,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "history", mixinStandardHelpOptions = true,
     description = "Lists the audit log, latest first: who ran what, why, when, and the outcome. Read-only.")
-class HistoryCommand implements Callable<Integer> {
+class HistoryCommand implements Callable<Integer>, Validated {
   @Spec CommandSpec spec;
   @Mixin OutputOptions output;
 
@@ -27,10 +29,17 @@ class HistoryCommand implements Callable<Integer> {
   @Autowired AuditLog auditLog;
 
   @Override
-  public Integer call() {
+  public void validate() {
     if (limit < 1) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--limit must be at least 1, got " + limit);
     }
+    if (subject != null) {
+      subject = TableName.parse(subject).toString();
+    }
+  }
+
+  @Override
+  public Integer call() {
     List<AuditEntry> records = auditLog.recent(limit, subject);
     Map<String, Object> json = Output.result("history", "completed", ExitCodes.OK);
     json.put("records", records);

@@ -3,6 +3,7 @@ package org.rollbackjobs.jobs.cli;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.rollbackjobs.jobs.launch.ExitCodes;
 import org.rollbackjobs.jobs.manifest.CaptureRequest;
 import org.rollbackjobs.jobs.manifest.Manifest;
 import org.rollbackjobs.jobs.manifest.ManifestCapture;
@@ -11,15 +12,14 @@ import org.rollbackjobs.jobs.manifest.ManifestService;
 import org.rollbackjobs.jobs.manifest.ManifestStore;
 import org.rollbackjobs.jobs.system.SystemCatalog;
 import org.rollbackjobs.jobs.system.SystemDefinition;
-import org.rollbackjobs.jobs.system.SystemOptions;
 import org.rollbackjobs.jobs.verify.MixedVersionStateException;
 import org.springframework.beans.factory.annotation.Autowired;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "manifest", mixinStandardHelpOptions = true,
@@ -37,39 +37,32 @@ class ManifestCommand {
           "Tags every pinned snapshot 'manifest-SYSTEM-ID', so that snapshot expiry keeps what a rollback to the"
               + " manifest needs. A system already in mixed-version state is refused (exit 3, with the findings)"
               + " unless --allow-inconsistent is given (recorded with the manifest)."})
-  static class Capture implements Callable<Integer> {
+  static class Capture implements Callable<Integer>, Validated {
     @Spec CommandSpec spec;
     @Mixin OutputOptions output;
     @Mixin SystemOptions system;
-
-    @Option(names = "--reason", paramLabel = "TEXT", description = "Why (required unless --dry-run); recorded.")
-    String reason;
-
-    @Option(names = "--actor", paramLabel = "NAME", description = "Who (default: the OS user).")
-    String actor;
+    @Mixin ChangeOptions change;
 
     @Option(names = "--allow-inconsistent", description = "Capture even with mixed-version findings (recorded).")
     boolean allowInconsistent;
-
-    @Option(names = "--dry-run", description = "Print what would be pinned and the findings; change nothing.")
-    boolean dryRun;
 
     @Autowired SystemCatalog systems;
     @Autowired ManifestService service;
 
     @Override
+    public void validate() {
+      system.require();
+    }
+
+    @Override
     public Integer call() {
-      requireSystem(spec, system);
-      if (!dryRun && (reason == null || reason.isBlank())) {
-        throw new ParameterException(spec.commandLine(), "--reason is required: say why the manifest is captured");
-      }
       SystemDefinition definition = system.load(systems);
-      if (dryRun) {
+      if (change.dryRun()) {
         ManifestCapture.Preview preview = service.preview(definition);
         Map<String, Object> json = Output.result("manifest capture", "dry-run", ExitCodes.OK);
         json.put("system", definition.name());
         json.put("content", preview.content());
-        json.put("findings", ManifestCapture.findingsJson(preview.findings()));
+        json.put("findings", preview.findings());
         Output.print(spec, output, json, "Would pin (dry run, nothing changed):\n"
             + ManifestReport.content(preview.content())
             + (preview.findings().isEmpty() ? "No mixed-version findings.\n"
@@ -79,7 +72,7 @@ class ManifestCommand {
       }
       try {
         Manifest manifest = service.capture(definition, CaptureRequest.of(definition.name(), definition.file(),
-            reason, Actors.actor(actor), allowInconsistent));
+            change.reason(), change.actor(), allowInconsistent));
         Map<String, Object> json = Output.result("manifest capture", "completed", ExitCodes.OK);
         json.putAll(ManifestReport.json(manifest));
         Output.print(spec, output, json, ManifestReport.text(manifest));
@@ -88,7 +81,7 @@ class ManifestCommand {
         Map<String, Object> json = Output.result("manifest capture", "refused", ExitCodes.MIXED_VERSION);
         json.put("system", definition.name());
         json.put("error", e.getMessage());
-        json.put("findings", ManifestCapture.findingsJson(e.findings()));
+        json.put("findings", e.findings());
         spec.commandLine().getErr().println("error: " + e.getMessage());
         Output.print(spec, output, json, ManifestReport.findingsText(e.findings()));
         return ExitCodes.MIXED_VERSION;
@@ -97,7 +90,7 @@ class ManifestCommand {
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists manifests, latest first. Read-only.")
-  static class ListManifests implements Callable<Integer> {
+  static class ListManifests implements Callable<Integer>, Validated {
     @Spec CommandSpec spec;
     @Mixin OutputOptions output;
 
@@ -108,6 +101,17 @@ class ManifestCommand {
     int limit;
 
     @Autowired ManifestStore store;
+
+    @Override
+    public void validate() {
+      if (system != null && !SystemDefinition.NAME.matcher(system).matches()) {
+        throw new ParameterException(spec.commandLine(), "--system '" + system + "' is not a system name"
+            + " (lower-case letters, digits, '_', '-', '.')");
+      }
+      if (limit < 1) {
+        throw new ParameterException(spec.commandLine(), "--limit must be at least 1, got " + limit);
+      }
+    }
 
     @Override
     public Integer call() {
@@ -151,26 +155,16 @@ class ManifestCommand {
     @Parameters(paramLabel = "ID", description = "The manifest id.")
     long id;
 
-    @Option(names = "--reason", paramLabel = "TEXT", description = "Why (required unless --dry-run); recorded.")
-    String reason;
-
-    @Option(names = "--actor", paramLabel = "NAME", description = "Who (default: the OS user).")
-    String actor;
-
-    @Option(names = "--dry-run", description = "Print the tags that would be removed; change nothing.")
-    boolean dryRun;
+    @Mixin ChangeOptions change;
 
     @Autowired ManifestService service;
     @Autowired ManifestStore store;
 
     @Override
     public Integer call() {
-      if (!dryRun && (reason == null || reason.isBlank())) {
-        throw new ParameterException(spec.commandLine(), "--reason is required: say why the manifest is retired");
-      }
       Manifest manifest = store.get(null, id);
       String tags = manifest.content().tags().stream().map(t -> t.table() + "@" + t.snapshotId()).toList().toString();
-      if (dryRun) {
+      if (change.dryRun()) {
         Map<String, Object> json = Output.result("manifest retire", "dry-run", ExitCodes.OK);
         json.putAll(ManifestReport.summaryJson(manifest));
         json.put("tags", manifest.content().tags());
@@ -179,22 +173,13 @@ class ManifestCommand {
         return ExitCodes.OK;
       }
       boolean already = manifest.retired();
-      Manifest retired = service.retire(id, Actors.actor(actor), reason);
+      Manifest retired = service.retire(id, change.actor(), change.reason());
       Map<String, Object> json = Output.result("manifest retire", already ? "noop" : "completed", ExitCodes.OK);
       json.putAll(ManifestReport.summaryJson(retired));
       json.put("tags-removed", already ? List.of() : retired.content().tags());
       Output.print(spec, output, json, already ? "Manifest " + id + " was retired already; nothing changed.\n"
           : "Retired manifest " + id + ": removed tag " + Manifest.tagName(retired.system(), id) + " from " + tags + ".\n");
       return ExitCodes.OK;
-    }
-  }
-
-  static void requireSystem(CommandSpec spec, SystemOptions system) {
-    if (!system.given()) {
-      throw new ParameterException(spec.commandLine(), "give --system NAME or --system-file PATH");
-    }
-    if (system.system != null && system.systemFile != null) {
-      throw new ParameterException(spec.commandLine(), "give --system NAME or --system-file PATH, not both");
     }
   }
 }

@@ -1,30 +1,29 @@
 package org.rollbackjobs.jobs.cli;
 
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.Locale;
-import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import org.rollbackjobs.iceberg.BadInputException;
+import org.rollbackjobs.iceberg.catalog.TableName;
+import org.rollbackjobs.jobs.config.VectorProperties;
+import org.rollbackjobs.jobs.index.RebuildIndexReport;
+import org.rollbackjobs.jobs.index.RebuildIndexRequest;
+import org.rollbackjobs.jobs.index.RebuildIndexService;
+import org.rollbackjobs.jobs.index.SwitchBackRequest;
+import org.rollbackjobs.jobs.launch.ExitCodes;
 import org.rollbackjobs.jobs.manifest.Manifest;
 import org.rollbackjobs.jobs.manifest.ManifestContent;
 import org.rollbackjobs.jobs.manifest.ManifestStore;
 import org.rollbackjobs.jobs.system.IndexSpec;
 import org.rollbackjobs.jobs.system.SystemCatalog;
 import org.rollbackjobs.jobs.system.SystemDefinition;
-import org.rollbackjobs.jobs.system.SystemOptions;
-import org.rollbackjobs.jobs.config.VectorProperties;
-import org.rollbackjobs.jobs.index.RebuildIndexReport;
-import org.rollbackjobs.jobs.index.RebuildIndexRequest;
-import org.rollbackjobs.jobs.index.RebuildIndexService;
-import org.rollbackjobs.jobs.index.SwitchBackRequest;
 import org.rollbackjobs.vector.index.AnnMethod;
 import org.rollbackjobs.vector.index.AnnSpec;
 import org.rollbackjobs.vector.index.IndexName;
 import org.rollbackjobs.vector.index.ProbeSettings;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.convert.DurationStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -43,8 +42,7 @@ import picocli.CommandLine.Spec;
             + " versions it replaces; rebuilding to a quarantined version is refused (exit 4) without"
             + " --override-quarantine.",
         "Built-in versions: all-minilm-l6-v2, all-minilm-l6-v2-q, bge-small-en-v15, bge-small-en-v15-q."})
-class RebuildIndexCommand implements Callable<Integer> {
-  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*([smhd])");
+class RebuildIndexCommand implements Callable<Integer>, Validated {
 
   @Spec CommandSpec spec;
   @Mixin OutputOptions output;
@@ -99,14 +97,7 @@ class RebuildIndexCommand implements Callable<Integer> {
           + " the quarantines the latest switch set).")
   boolean switchBack;
 
-  @Option(names = "--reason", paramLabel = "TEXT", description = "Why (required unless --dry-run); audited.")
-  String reason;
-
-  @Option(names = "--actor", paramLabel = "NAME", description = "Who, for the audit log (default: the OS user).")
-  String actor;
-
-  @Option(names = "--dry-run", description = "Print the plan; change nothing.")
-  boolean dryRun;
+  @Mixin ChangeOptions change;
 
   @Option(names = "--create", description = "Build a new index when the serving name does not exist yet.")
   boolean create;
@@ -160,22 +151,67 @@ class RebuildIndexCommand implements Callable<Integer> {
   @Autowired VectorProperties defaults;
 
   @Override
-  public Integer call() {
-    if (!dryRun && (reason == null || reason.isBlank())) {
-      throw new ParameterException(spec.commandLine(),
-          "--reason is required: say why the index is rebuilt (it is recorded in the audit log)");
-    }
-    if (system.given()) {
-      fromSystem();
-    } else if (manifestId != null) {
+  public void validate() {
+    IndexName.of(schema, index); // unsafe identifiers stop here, before any SQL
+    if (!system.given() && manifestId != null) {
       throw new ParameterException(spec.commandLine(), "--manifest needs --system NAME or --system-file PATH");
     }
-    IndexName name = IndexName.of(schema, index); // unsafe identifiers stop here, before any SQL
+    if (coolDown != null) {
+      parseDuration(coolDown);
+    }
+    if (switchBack) {
+      if (embedding != null || sourceTable != null || sourceQuery != null || storedEmbeddings != null || create
+          || force || system.given()) {
+        throw new ParameterException(spec.commandLine(), "--switch-back takes only --index, --schema, --reason,"
+            + " --actor, --cool-down, --override-quarantine, --dry-run and --json");
+      }
+      return;
+    }
+    if (system.given()) {
+      if (sourceTable != null || sourceQuery != null) {
+        throw new ParameterException(spec.commandLine(), "with --system, the document table comes from the system"
+            + " file; leave out --source-table and --source-query");
+      }
+    } else {
+      if (embedding == null || embedding.isBlank()) {
+        throw new ParameterException(spec.commandLine(), "--embedding is required: the pinned embedding version"
+            + " to rebuild from (for example all-minilm-l6-v2-q)");
+      }
+      if ((sourceTable == null) == (sourceQuery == null)) {
+        throw new ParameterException(spec.commandLine(), "give exactly one of --source-table and --source-query");
+      }
+      if (sourceSnapshot != null && sourceTable == null) {
+        throw new ParameterException(spec.commandLine(), "--source-snapshot needs --source-table");
+      }
+      if (sourceTable != null) {
+        TableName.parse(sourceTable);
+      }
+    }
+    if (storedSnapshot != null && storedEmbeddings == null) {
+      throw new ParameterException(spec.commandLine(), "--stored-snapshot needs --stored-embeddings");
+    }
+    if (storedEmbeddings != null) {
+      TableName.parse(storedEmbeddings);
+    }
+    if (ann != null) {
+      AnnMethod.parse(ann);
+    }
+    if (chunkSize != null && (chunkSize < 1 || chunkSize > 100_000)) {
+      throw new ParameterException(spec.commandLine(), "--chunk-size " + chunkSize + " is out of range; 1 to 100000");
+    }
+  }
+
+  @Override
+  public Integer call() {
+    if (system.given()) {
+      fromSystem();
+    }
+    IndexName name = IndexName.of(schema, index);
     if (switchBack) {
       return switchBack(name);
     }
     RebuildIndexRequest request = request();
-    if (dryRun) {
+    if (change.dryRun()) {
       RebuildIndexService.Planned planned = service.plan(request);
       Output.print(spec, output, RebuildIndexReport.planJson("dry-run", ExitCodes.OK, planned),
           RebuildIndexReport.planText(planned));
@@ -188,13 +224,9 @@ class RebuildIndexCommand implements Callable<Integer> {
   }
 
   private int switchBack(IndexName name) {
-    if (embedding != null || sourceTable != null || sourceQuery != null || storedEmbeddings != null || create || force) {
-      throw new ParameterException(spec.commandLine(), "--switch-back takes only --index, --schema, --reason,"
-          + " --actor, --cool-down, --override-quarantine, --dry-run and --json");
-    }
     SwitchBackRequest request = new SwitchBackRequest(name.schema(), name.name(), coolDownOrDefault(),
-        overrideQuarantine, reason, Actors.actor(actor));
-    if (dryRun) {
+        overrideQuarantine, change.reason(), change.actor());
+    if (change.dryRun()) {
       var plan = service.planSwitchBack(request);
       Output.print(spec, output, RebuildIndexReport.switchBackPlanJson("dry-run", plan),
           RebuildIndexReport.switchBackPlanText(plan));
@@ -207,17 +239,8 @@ class RebuildIndexCommand implements Callable<Integer> {
 
   private RebuildIndexRequest request() {
     if (embedding == null || embedding.isBlank()) {
-      throw new ParameterException(spec.commandLine(), "--embedding is required: the pinned embedding version"
-          + " to rebuild from (for example all-minilm-l6-v2-q)");
-    }
-    if ((sourceTable == null) == (sourceQuery == null)) {
-      throw new ParameterException(spec.commandLine(), "give exactly one of --source-table and --source-query");
-    }
-    if (sourceSnapshot != null && sourceTable == null) {
-      throw new ParameterException(spec.commandLine(), "--source-snapshot needs --source-table");
-    }
-    if (storedSnapshot != null && storedEmbeddings == null) {
-      throw new ParameterException(spec.commandLine(), "--stored-snapshot needs --stored-embeddings");
+      throw new BadInputException("no embedding version for index " + index + ": no manifest pins one and the"
+          + " system file gives no 'embedding'; give --embedding VERSION");
     }
     AnnSpec annSpec = new AnnSpec(ann == null ? AnnMethod.HNSW : AnnMethod.parse(ann),
         or(hnswM, defaults.hnswM()), or(hnswEfConstruction, defaults.hnswEfConstruction()), or(ivfflatLists, 0),
@@ -226,40 +249,24 @@ class RebuildIndexCommand implements Callable<Integer> {
     ProbeSettings probe = new ProbeSettings(recallFloor == null ? defaults.recallFloor() : recallFloor,
         defaults.recallSample(), defaults.recallK());
     int chunk = or(chunkSize, defaults.chunkSize());
-    if (chunk < 1 || chunk > 100_000) {
-      throw new BadInputException("--chunk-size " + chunk + " is out of range; 1 to 100000");
-    }
     return new RebuildIndexRequest(schema, index, embedding, sourceTable, sourceSnapshot, sourceQuery, idColumn,
         textColumn, storedEmbeddings, storedSnapshot, annSpec, probe, coolDownOrDefault(), chunk, create,
-        overrideQuarantine, force, reason, Actors.actor(actor));
+        overrideQuarantine, force, change.reason(), change.actor());
   }
 
   private Duration coolDownOrDefault() {
     return coolDown == null ? defaults.coolDown() : parseDuration(coolDown);
   }
 
+  /** Spring Boot's duration syntax (24h, 30m, 7d, 0, PT24H), not negative. */
   static Duration parseDuration(String text) {
-    String t = text.trim().toLowerCase(Locale.ROOT);
-    if (t.equals("0")) {
-      return Duration.ZERO;
-    }
-    Matcher m = SHORT_DURATION.matcher(t);
-    if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      return switch (m.group(2)) {
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        default -> Duration.ofDays(n);
-      };
-    }
     try {
-      Duration d = Duration.parse(text.trim().toUpperCase(Locale.ROOT));
+      Duration d = DurationStyle.detectAndParse(text.trim(), ChronoUnit.SECONDS);
       if (!d.isNegative()) {
         return d;
       }
-    } catch (DateTimeParseException e) {
-      // fall through to the message
+    } catch (IllegalArgumentException e) {
+      // the message below says what is valid
     }
     throw new BadInputException("--cool-down '" + text + "' is not a duration; expected for example 24h, 30m, 7d, 0"
         + " or PT24H");
@@ -275,11 +282,6 @@ class RebuildIndexCommand implements Callable<Integer> {
    * current snapshot.
    */
   private void fromSystem() {
-    ManifestCommand.requireSystem(spec, system);
-    if (sourceTable != null || sourceQuery != null) {
-      throw new ParameterException(spec.commandLine(), "with --system, the document table comes from the system"
-          + " file; leave out --source-table and --source-query");
-    }
     SystemDefinition definition = system.load(systems);
     IndexSpec indexSpec = definition.index(index);
     index = indexSpec.name();

@@ -1,21 +1,22 @@
 package org.rollbackjobs.jobs.cli;
 
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import org.rollbackjobs.iceberg.BadInputException;
+import org.rollbackjobs.iceberg.catalog.TableName;
 import org.rollbackjobs.iceberg.features.RecomputePlan;
 import org.rollbackjobs.jobs.features.RecomputeReport;
 import org.rollbackjobs.jobs.features.RecomputeRequest;
 import org.rollbackjobs.jobs.features.RecomputeService;
 import org.rollbackjobs.jobs.features.RecomputeService.RecomputeOutcome;
+import org.rollbackjobs.jobs.launch.ExitCodes;
 import org.rollbackjobs.jobs.manifest.Manifest;
 import org.rollbackjobs.jobs.manifest.ManifestContent;
 import org.rollbackjobs.jobs.manifest.ManifestStore;
 import org.rollbackjobs.jobs.system.FeatureSpec;
 import org.rollbackjobs.jobs.system.SystemCatalog;
 import org.rollbackjobs.jobs.system.SystemDefinition;
-import org.rollbackjobs.jobs.system.SystemOptions;
 import org.springframework.beans.factory.annotation.Autowired;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+
 
 // no mixinStandardHelpOptions: --version is the pipeline version here
 @Command(name = "recompute-features",
@@ -34,7 +36,7 @@ import picocli.CommandLine.Spec;
         "The feature table's schema is created or evolved to the version's columns. A table that already holds"
             + " this version's output for this snapshot is left alone. After a failure or a kill,"
             + " 'restart --execution ID' continues from the completed partitions."})
-class RecomputeFeaturesCommand implements Callable<Integer> {
+class RecomputeFeaturesCommand implements Callable<Integer>, Validated {
   @Spec CommandSpec spec;
   @Mixin OutputOptions output;
 
@@ -73,38 +75,43 @@ class RecomputeFeaturesCommand implements Callable<Integer> {
   @Option(names = "--pipelines", paramLabel = "DIR", description = "A folder of YAML pipeline definitions.")
   Path pipelinesDir;
 
-  @Option(names = "--reason", paramLabel = "TEXT",
-      description = "Why (required unless --dry-run); recorded in the snapshot summary and the audit log.")
-  String reason;
-
-  @Option(names = "--actor", paramLabel = "NAME", description = "Who, for the audit log (default: the OS user).")
-  String actor;
-
-  @Option(names = "--dry-run", description = "Print the plan (snapshot, rows, schema changes); change nothing.")
-  boolean dryRun;
+  @Mixin ChangeOptions change;
 
   @Autowired RecomputeService recomputeService;
   @Autowired SystemCatalog systems;
   @Autowired ManifestStore manifests;
 
   @Override
-  public Integer call() {
-    if (!dryRun && (reason == null || reason.isBlank())) {
-      throw new ParameterException(spec.commandLine(),
-          "--reason is required: say why the feature table is recomputed (it is recorded with the commit)");
-    }
+  public void validate() {
     if (system.given()) {
-      fromSystem();
-    } else if (feature != null || manifestId != null) {
+      if (feature == null) {
+        throw new ParameterException(spec.commandLine(), "--system needs --feature NAME: the feature table to recompute");
+      }
+      if (pipeline != null || source != null || target != null) {
+        throw new ParameterException(spec.commandLine(), "with --system, --pipeline, --source and --target come from"
+            + " the system file; leave them out");
+      }
+      return;
+    }
+    if (feature != null || manifestId != null) {
       throw new ParameterException(spec.commandLine(), "--feature and --manifest need --system NAME or --system-file PATH");
     }
     requireOption(pipeline, "--pipeline NAME");
     requireOption(version, "--version V");
     requireOption(source, "--source NS.TABLE");
     requireOption(target, "--target NS.TABLE");
+    TableName.parse(source);
+    TableName.parse(target);
+  }
+
+  @Override
+  public Integer call() {
+    if (system.given()) {
+      fromSystem();
+    }
     RecomputeRequest request = RecomputeRequest.of(pipeline, version, source, sourceSnapshot, target, pipelinesDir,
-        reason, Actors.actor(actor));
-    if (dryRun) {
+        change.reason(), change.actor());
+    if (change.dryRun()) {
       RecomputePlan plan = recomputeService.plan(request);
       Output.print(spec, output, RecomputeReport.json("dry-run", ExitCodes.OK, plan, null), RecomputeReport.planText(plan));
       return ExitCodes.OK;
@@ -121,14 +128,6 @@ class RecomputeFeaturesCommand implements Callable<Integer> {
    * current snapshot.
    */
   private void fromSystem() {
-    ManifestCommand.requireSystem(spec, system);
-    if (feature == null) {
-      throw new ParameterException(spec.commandLine(), "--system needs --feature NAME: the feature table to recompute");
-    }
-    if (pipeline != null || source != null || target != null) {
-      throw new ParameterException(spec.commandLine(), "with --system, --pipeline, --source and --target come from"
-          + " the system file; leave them out");
-    }
     SystemDefinition definition = system.load(systems);
     FeatureSpec featureSpec = definition.feature(feature);
     pipeline = featureSpec.pipeline();

@@ -7,9 +7,11 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
 import org.rollbackjobs.iceberg.BadInputException;
+import org.rollbackjobs.iceberg.catalog.TableName;
 import org.rollbackjobs.iceberg.restore.RestoreMode;
 import org.rollbackjobs.iceberg.restore.RestorePlan;
 import org.rollbackjobs.iceberg.snapshot.SnapshotTarget;
+import org.rollbackjobs.jobs.launch.ExitCodes;
 import org.rollbackjobs.jobs.restore.RestoreReport;
 import org.rollbackjobs.jobs.restore.RestoreRequest;
 import org.rollbackjobs.jobs.restore.RestoreService;
@@ -20,7 +22,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "restore", mixinStandardHelpOptions = true,
@@ -31,7 +32,7 @@ import picocli.CommandLine.Spec;
             + " snapshot back (Iceberg's rollback).",
         "Restoring to the state the table is already in does nothing. A concurrent commit by another writer"
             + " makes the restore fail (exit 1) without changing anything."})
-class RestoreCommand implements Callable<Integer> {
+class RestoreCommand implements Callable<Integer>, Validated {
   @Spec CommandSpec spec;
   @Mixin OutputOptions output;
 
@@ -57,26 +58,20 @@ class RestoreCommand implements Callable<Integer> {
       description = "commit (default) or pointer.")
   RestoreMode mode;
 
-  @Option(names = "--reason", paramLabel = "TEXT",
-      description = "Why (required unless --dry-run); recorded in the snapshot summary and the audit log.")
-  String reason;
-
-  @Option(names = "--actor", paramLabel = "NAME", description = "Who, for the audit log (default: the OS user).")
-  String actor;
-
-  @Option(names = "--dry-run", description = "Print the plan (files and rows to restore and discard); change nothing.")
-  boolean dryRun;
+  @Mixin ChangeOptions change;
 
   @Autowired RestoreService restoreService;
 
   @Override
+  public void validate() {
+    TableName.parse(table);
+    snapshotTarget();
+  }
+
+  @Override
   public Integer call() {
-    if (!dryRun && (reason == null || reason.isBlank())) {
-      throw new ParameterException(spec.commandLine(),
-          "--reason is required: say why the table is restored (it is recorded with the restore)");
-    }
-    RestoreRequest request = new RestoreRequest(table, snapshotTarget(), mode, reason, Actors.actor(actor));
-    if (dryRun) {
+    RestoreRequest request = new RestoreRequest(table, snapshotTarget(), mode, change.reason(), change.actor());
+    if (change.dryRun()) {
       RestorePlan plan = restoreService.plan(request);
       Output.print(spec, output, RestoreReport.json("dry-run", ExitCodes.OK, plan, null, null, null),
           RestoreReport.planText(plan));

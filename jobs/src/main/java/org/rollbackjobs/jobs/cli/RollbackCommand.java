@@ -9,9 +9,11 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     description = {
         "Rolls a data-dependent AI system back to a pinned, known-good version.",
-        "Configuration: Spring Boot properties (application.yml, environment, --spring.datasource.url=...).",
-        "Exit codes: 0 completed (or nothing to do), 1 failed (restartable), 2 bad usage or input (nothing changed),",
-        "3 mixed-version state found, 4 refused by a guard."},
+        "Every command takes --help, and --json: exactly one JSON object on the last line of stdout (logs: stderr).",
+        "Configuration: Spring Boot properties: application.yml, environment variables, or arguments",
+        "such as --spring.datasource.url=URL.",
+        "Exit codes: 0 completed (or nothing to do), 1 failed while running (restartable),",
+        "2 bad usage or input (nothing changed), 3 mixed-version state found, 4 refused by a guard."},
     subcommands = {
         SnapshotsCommand.class,
         RestoreCommand.class,

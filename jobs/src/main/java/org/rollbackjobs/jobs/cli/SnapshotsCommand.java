@@ -4,9 +4,11 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.iceberg.catalog.Catalog;
 import org.rollbackjobs.iceberg.catalog.CatalogLoader;
+import org.rollbackjobs.iceberg.catalog.TableName;
 import org.rollbackjobs.iceberg.snapshot.RefInfo;
 import org.rollbackjobs.iceberg.snapshot.SnapshotInfo;
 import org.rollbackjobs.iceberg.snapshot.TableHistory;
+import org.rollbackjobs.jobs.launch.ExitCodes;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import picocli.CommandLine.Command;
@@ -18,7 +20,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "snapshots", mixinStandardHelpOptions = true,
     description = "Lists the snapshots (id, parent, time, operation, added/removed rows and files, current marker),"
         + " tags and branches of a table. Read-only.")
-class SnapshotsCommand implements Callable<Integer> {
+class SnapshotsCommand implements Callable<Integer>, Validated {
   @Spec CommandSpec spec;
   @Mixin OutputOptions output;
 
@@ -26,6 +28,11 @@ class SnapshotsCommand implements Callable<Integer> {
   String table;
 
   @Autowired ObjectProvider<Catalog> catalog;
+
+  @Override
+  public void validate() {
+    TableName.parse(table);
+  }
 
   @Override
   public Integer call() {

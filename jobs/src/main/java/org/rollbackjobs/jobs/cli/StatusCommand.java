@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.rollbackjobs.jobs.launch.ExitCodes;
 import org.rollbackjobs.jobs.launch.JobRunner;
 import org.rollbackjobs.jobs.retrain.RetrainReport;
 import org.rollbackjobs.jobs.retrain.RetrainStore;

@@ -1,19 +1,18 @@
 package org.rollbackjobs.jobs.cli;
 
 import java.util.concurrent.Callable;
+import org.rollbackjobs.jobs.launch.ExitCodes;
 import org.rollbackjobs.jobs.retrain.RetrainReport;
 import org.rollbackjobs.jobs.retrain.RetrainService;
 import org.rollbackjobs.jobs.retrain.RetrainService.RetrainOutcome;
 import org.rollbackjobs.jobs.retrain.RetrainService.RetrainPlan;
 import org.rollbackjobs.jobs.system.SystemCatalog;
 import org.rollbackjobs.jobs.system.SystemDefinition;
-import org.rollbackjobs.jobs.system.SystemOptions;
 import org.springframework.beans.factory.annotation.Autowired;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "trigger-retrain", mixinStandardHelpOptions = true,
@@ -24,7 +23,7 @@ import picocli.CommandLine.Spec;
             + " (trigger: in the system file), with retries. Exactly once per request key: running the same"
             + " trigger again delivers nothing new and retries only the channels that have not delivered it.",
         "Exit 0 when every channel delivered the request, 1 when one failed (run it again to retry)."})
-class TriggerRetrainCommand implements Callable<Integer> {
+class TriggerRetrainCommand implements Callable<Integer>, Validated {
   @Spec CommandSpec spec;
   @Mixin OutputOptions output;
   @Mixin SystemOptions systemOptions;
@@ -36,32 +35,25 @@ class TriggerRetrainCommand implements Callable<Integer> {
       description = "The manifest whose pinned snapshots the model must train on (default: the latest not retired).")
   Long manifestId;
 
-  @Option(names = "--reason", paramLabel = "TEXT",
-      description = "Why (required unless --dry-run); part of the request and of the audit log.")
-  String reason;
-
-  @Option(names = "--actor", paramLabel = "NAME", description = "Who, for the request and the audit log (default: the OS user).")
-  String actor;
-
-  @Option(names = "--dry-run", description = "Print the request and where it would be delivered; change nothing.")
-  boolean dryRun;
+  @Mixin ChangeOptions change;
 
   @Autowired SystemCatalog systems;
   @Autowired RetrainService retrainService;
 
   @Override
+  public void validate() {
+    systemOptions.require();
+  }
+
+  @Override
   public Integer call() {
-    if (!dryRun && (reason == null || reason.isBlank())) {
-      throw new ParameterException(spec.commandLine(),
-          "--reason is required: say why the model is retrained (it is part of the request)");
-    }
     SystemDefinition system = systemOptions.load(systems);
-    if (dryRun) {
-      RetrainPlan plan = retrainService.plan(system, model, manifestId, reason, Actors.actor(actor));
+    if (change.dryRun()) {
+      RetrainPlan plan = retrainService.plan(system, model, manifestId, change.reason(), change.actor());
       Output.print(spec, output, RetrainReport.planJson(plan), RetrainReport.planText(plan));
       return ExitCodes.OK;
     }
-    RetrainOutcome outcome = retrainService.trigger(system, model, manifestId, reason, Actors.actor(actor));
+    RetrainOutcome outcome = retrainService.trigger(system, model, manifestId, change.reason(), change.actor());
     if (outcome.error() != null) {
       spec.commandLine().getErr().println("error: " + outcome.error());
       spec.commandLine().getErr().flush();

@@ -4,13 +4,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.rollbackjobs.jobs.launch.ExitCodes;
 import org.rollbackjobs.jobs.manifest.Manifest;
-import org.rollbackjobs.jobs.manifest.ManifestCapture;
 import org.rollbackjobs.jobs.manifest.ManifestReport;
 import org.rollbackjobs.jobs.manifest.ManifestStore;
 import org.rollbackjobs.jobs.system.SystemCatalog;
 import org.rollbackjobs.jobs.system.SystemDefinition;
-import org.rollbackjobs.jobs.system.SystemOptions;
 import org.rollbackjobs.jobs.verify.Finding;
 import org.rollbackjobs.jobs.verify.SystemVerifier;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -31,7 +30,7 @@ import picocli.CommandLine.Spec;
             + " hashes, and a valid ANN index. Models: the latest retrain request names the pinned snapshots and"
             + " was delivered.",
         "Exit 0: no finding; exit 3: mixed-version state found."})
-class VerifyCommand implements Callable<Integer> {
+class VerifyCommand implements Callable<Integer>, Validated {
   @Spec CommandSpec spec;
   @Mixin OutputOptions output;
   @Mixin SystemOptions system;
@@ -44,8 +43,12 @@ class VerifyCommand implements Callable<Integer> {
   @Autowired SystemVerifier verifier;
 
   @Override
+  public void validate() {
+    system.require();
+  }
+
+  @Override
   public Integer call() {
-    ManifestCommand.requireSystem(spec, system);
     SystemDefinition definition = system.load(systems);
     Manifest manifest = manifests.pinned(definition.name(), manifestId);
     long started = System.nanoTime();
@@ -57,7 +60,7 @@ class VerifyCommand implements Callable<Integer> {
     json.put("manifest-id", manifest.id());
     json.put("components", definition.datasets().size() + definition.features().size() + definition.indexes().size()
         + definition.models().size());
-    json.put("findings", ManifestCapture.findingsJson(findings));
+    json.put("findings", findings);
     json.put("duration-ms", took.toMillis());
     String head = "Verified " + definition.name() + " against manifest " + manifest.id() + " in "
         + took.toMillis() + " ms: ";

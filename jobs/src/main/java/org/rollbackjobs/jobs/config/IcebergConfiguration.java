@@ -25,7 +25,7 @@ public class IcebergConfiguration {
       @Value("${spring.datasource.username:}") String datasourceUser,
       @Value("${spring.datasource.password:}") String datasourcePassword) {
     Map<String, String> props = properties.resolve(datasourceUrl, datasourceUser, datasourcePassword);
-    LOG.info("Iceberg catalog '{}': {}", properties.catalogName(), redacted(props));
+    LOG.debug("Iceberg catalog '{}': {}", properties.catalogName(), redacted(props));
     try {
       return CatalogLoader.load(properties.catalogName(), props);
     } catch (IllegalArgumentException | UnsupportedOperationException | NoClassDefFoundError e) {

@@ -2,7 +2,9 @@ package org.rollbackjobs.jobs.features;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.rollbackjobs.iceberg.features.ProgressListener;
 import org.rollbackjobs.iceberg.features.RecomputePlan;
+import org.rollbackjobs.jobs.launch.JobOutcomes;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.Job;
 import org.springframework.batch.core.Step;
@@ -41,9 +43,10 @@ public class RecomputeFeaturesJobConfiguration {
 
   @Bean
   Job recomputeFeatures(JobRepository jobRepository, Step recomputePrepare, Step recomputeMap, Step recomputeReduce,
-      Step recomputeCommit, RecomputeJobListener listener) {
+      Step recomputeCommit, RecomputeJobListener listener, JobOutcomes outcomes) {
     return new JobBuilder(JOB_NAME, jobRepository)
         .listener(listener)
+        .listener(outcomes)
         .start(recomputePrepare)
         .next(recomputeMap)
         .next(recomputeReduce)

@@ -2,6 +2,7 @@ package org.rollbackjobs.jobs.features;
 
 import java.nio.file.Path;
 import java.util.UUID;
+import org.rollbackjobs.jobs.launch.Attempt;
 import org.springframework.batch.core.JobParameters;
 import org.springframework.batch.core.JobParametersBuilder;
 
@@ -31,6 +32,11 @@ public record RecomputeRequest(String pipeline, String version, String source, L
     return new RecomputeRequest(pipeline, version, source, sourceSnapshotId, target,
         pipelinesDir == null ? null : pipelinesDir.toAbsolutePath().normalize(), reason, actor,
         UUID.randomUUID().toString());
+  }
+
+  /** What the audit log records of this recompute before it runs. */
+  public Attempt attempt() {
+    return new Attempt(RecomputeFeaturesJobConfiguration.JOB_NAME, target, actor, reason);
   }
 
   public RecomputeRequest withSourceSnapshot(long snapshotId) {

@@ -3,19 +3,15 @@ package org.rollbackjobs.jobs.features;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.rollbackjobs.iceberg.BadInputException;
 import org.rollbackjobs.iceberg.ConcurrentChangeException;
 import org.rollbackjobs.iceberg.features.FeaturePipeline;
 import org.rollbackjobs.iceberg.features.RecomputeFeatures;
 import org.rollbackjobs.iceberg.features.RecomputePlan;
-import org.rollbackjobs.jobs.audit.AuditEntry;
-import org.rollbackjobs.jobs.audit.AuditLog;
-import org.rollbackjobs.jobs.cli.Output;
-import org.rollbackjobs.jobs.launch.JobFailedException;
+import org.rollbackjobs.jobs.features.RecomputeService.RecomputeOutcome;
+import org.rollbackjobs.jobs.launch.Attempt;
+import org.rollbackjobs.jobs.launch.JobOutcomes;
 import org.rollbackjobs.jobs.launch.JobRunner;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.batch.core.BatchStatus;
+import org.rollbackjobs.jobs.store.StoredJson;
 import org.springframework.batch.core.JobExecution;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
@@ -28,24 +24,23 @@ import org.springframework.stereotype.Service;
  */
 @Service
 public class RecomputeService {
-  private static final Logger LOG = LoggerFactory.getLogger(RecomputeService.class);
   private final ObjectProvider<org.apache.iceberg.catalog.Catalog> catalog;
   private final FeaturePipelines pipelines;
   private final PipelineRegistry registry;
   private final FeatureRecomputeProperties properties;
   private final JobRunner jobRunner;
-  private final AuditLog auditLog;
+  private final JobOutcomes outcomes;
   private final RecomputeJobSupport support;
 
   public RecomputeService(ObjectProvider<org.apache.iceberg.catalog.Catalog> catalog, FeaturePipelines pipelines,
-      PipelineRegistry registry, FeatureRecomputeProperties properties, JobRunner jobRunner, AuditLog auditLog,
+      PipelineRegistry registry, FeatureRecomputeProperties properties, JobRunner jobRunner, JobOutcomes outcomes,
       RecomputeJobSupport support) {
     this.catalog = catalog;
     this.pipelines = pipelines;
     this.registry = registry;
     this.properties = properties;
     this.jobRunner = jobRunner;
-    this.auditLog = auditLog;
+    this.outcomes = outcomes;
     this.support = support;
   }
 
@@ -56,55 +51,37 @@ public class RecomputeService {
 
   public RecomputeOutcome recompute(RecomputeRequest request) {
     long started = System.nanoTime();
-    LOG.debug("recompute of {} requested (cpu {} ms)", request.target(), RecomputeJobSupport.cpuMillis());
-    FeaturePipeline pipeline;
-    RecomputePlan plan;
-    try {
-      pipeline = pipeline(request);
-      LOG.debug("pipeline {} version {} loaded (cpu {} ms)", request.pipeline(), request.version(),
-          RecomputeJobSupport.cpuMillis());
-      plan = planWith(pipeline, request);
-      LOG.debug("planned (cpu {} ms)", RecomputeJobSupport.cpuMillis());
-    } catch (BadInputException e) {
-      audit(request, "rejected", null, Map.of("error", e.getMessage()));
-      throw e;
-    }
+    Attempt attempt = request.attempt();
+    FeaturePipeline pipeline = outcomes.check(attempt, () -> pipeline(request));
+    RecomputePlan plan = outcomes.check(attempt, () -> planWith(pipeline, request));
     if (plan.upToDate()) {
-      audit(request, "noop", null, Map.of("source-snapshot", plan.sourceSnapshotId(),
-          "current-snapshot", plan.targetCurrentSnapshotId()));
+      Map<String, Object> details = lineage(request);
+      details.put("source-snapshot", plan.sourceSnapshotId());
+      details.put("current-snapshot", plan.targetCurrentSnapshotId());
+      outcomes.noop(attempt, details);
       return new RecomputeOutcome(plan, "noop", null, Map.of("new-snapshot", plan.targetCurrentSnapshotId()),
           Duration.ofNanos(System.nanoTime() - started));
     }
     registry.register(pipeline, request.actor());
     support.planned(plan);
-    LOG.debug("pipeline registered; launching the job (cpu {} ms)", RecomputeJobSupport.cpuMillis());
     long cpuBefore = processCpuNanos();
-    JobExecution execution = jobRunner.run(RecomputeFeaturesJobConfiguration.JOB_NAME,
-        request.withSourceSnapshot(plan.sourceSnapshotId()).toJobParameters(pipeline.definitionHash()));
-    long executionId = execution.getId();
-    LOG.debug("job execution {} ended {} (cpu {} ms)", executionId, execution.getStatus(),
-        RecomputeJobSupport.cpuMillis());
-    if (execution.getStatus() == BatchStatus.COMPLETED) {
-      Map<String, Object> result = new LinkedHashMap<>(result(execution));
-      long cpu = processCpuNanos() - cpuBefore;
-      if (cpuBefore >= 0 && cpu >= 0) {
-        result.put("cpu-ms", cpu / 1_000_000); // all threads of this process during the job, GC included
-      }
-      return new RecomputeOutcome(RecomputeJobSupport.plan(execution), "completed", executionId, result,
-          Duration.ofNanos(System.nanoTime() - started));
+    JobExecution execution = outcomes.completed(jobRunner.run(attempt, RecomputeFeaturesJobConfiguration.JOB_NAME,
+        request.withSourceSnapshot(plan.sourceSnapshotId()).toJobParameters(pipeline.definitionHash())),
+        RecomputeService::continueHint);
+    Map<String, Object> result = new LinkedHashMap<>(result(execution));
+    long cpu = processCpuNanos() - cpuBefore;
+    if (cpuBefore >= 0 && cpu >= 0) {
+      result.put("cpu-ms", cpu / 1_000_000); // all threads of this process during the job, GC included
     }
-    Throwable failure = JobRunner.failure(execution);
-    String message = failure == null ? "job ended " + execution.getStatus() : failure.getMessage();
-    if (failure instanceof BadInputException bad) {
-      throw bad;
-    }
-    if (failure instanceof ConcurrentChangeException concurrent) {
-      throw new ConcurrentChangeException(concurrent.getMessage() + " (job execution " + executionId
-          + "; 'restart --execution " + executionId + "' commits against the new state)", concurrent);
-    }
-    throw new JobFailedException("recompute of " + request.target() + " failed: " + message
-        + "; continue it with 'restart --execution " + executionId + "' (completed partitions are kept)",
-        executionId, failure);
+    return new RecomputeOutcome(RecomputeJobSupport.plan(execution), "completed", execution.getId(), result,
+        Duration.ofNanos(System.nanoTime() - started));
+  }
+
+  /** How a failed recompute continues: a restart keeps the completed partitions. */
+  static String continueHint(Throwable failure, long executionId) {
+    return failure instanceof ConcurrentChangeException
+        ? "'restart --execution " + executionId + "' commits against the new state"
+        : "continue it with 'restart --execution " + executionId + "' (completed partitions are kept)";
   }
 
   private FeaturePipeline pipeline(RecomputeRequest request) {
@@ -135,22 +112,15 @@ public class RecomputeService {
 
   @SuppressWarnings("unchecked")
   private static Map<String, Object> result(JobExecution execution) {
-    String json = execution.getExecutionContext().getString(RecomputeJobSupport.RESULT);
-    try {
-      return Output.JSON.readValue(json, Map.class);
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException("cannot read the result of job execution " + execution.getId(), e);
-    }
+    return StoredJson.read(execution.getExecutionContext().getString(RecomputeJobSupport.RESULT), Map.class);
   }
 
-  private void audit(RecomputeRequest request, String outcome, Long executionId, Map<String, Object> details) {
-    Map<String, Object> all = new LinkedHashMap<>();
-    all.put("pipeline", request.pipeline());
-    all.put("version", request.version());
-    all.put("source", request.source());
-    all.putAll(details);
-    auditLog.record(AuditEntry.of(request.actor(), RecomputeFeaturesJobConfiguration.JOB_NAME, request.target(),
-        request.reason(), outcome, executionId, all));
+  private static Map<String, Object> lineage(RecomputeRequest request) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("pipeline", request.pipeline());
+    details.put("version", request.version());
+    details.put("source", request.source());
+    return details;
   }
 
   /**

@@ -2,6 +2,7 @@ package org.rollbackjobs.jobs.index;
 
 import javax.sql.DataSource;
 import org.rollbackjobs.jobs.config.VectorProperties;
+import org.rollbackjobs.jobs.launch.JobOutcomes;
 import org.rollbackjobs.vector.embedding.EmbeddingVersion;
 import org.rollbackjobs.vector.source.Document;
 import org.springframework.batch.core.Job;
@@ -29,8 +30,9 @@ public class RebuildIndexJobConfiguration {
 
   @Bean
   Job rebuildIndex(JobRepository jobRepository, Step prepareBuild, Step loadVectors, Step createAnnIndex,
-      Step validateBuild, Step switchServingName, Step retireBuilds) {
+      Step validateBuild, Step switchServingName, Step retireBuilds, JobOutcomes outcomes) {
     return new JobBuilder(JOB_NAME, jobRepository)
+        .listener(outcomes)
         .start(prepareBuild)
         .next(loadVectors)
         .next(createAnnIndex)
@@ -41,8 +43,8 @@ public class RebuildIndexJobConfiguration {
   }
 
   @Bean
-  Job switchBackIndex(JobRepository jobRepository, Step switchBack) {
-    return new JobBuilder(SWITCH_BACK_JOB_NAME, jobRepository).start(switchBack).build();
+  Job switchBackIndex(JobRepository jobRepository, Step switchBack, JobOutcomes outcomes) {
+    return new JobBuilder(SWITCH_BACK_JOB_NAME, jobRepository).listener(outcomes).start(switchBack).build();
   }
 
   @Bean

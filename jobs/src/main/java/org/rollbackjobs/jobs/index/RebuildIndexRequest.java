@@ -2,6 +2,7 @@ package org.rollbackjobs.jobs.index;
 
 import java.time.Duration;
 import java.util.UUID;
+import org.rollbackjobs.jobs.launch.Attempt;
 import org.rollbackjobs.vector.index.AnnMethod;
 import org.rollbackjobs.vector.index.AnnSpec;
 import org.rollbackjobs.vector.index.IndexName;
@@ -54,6 +55,11 @@ public record RebuildIndexRequest(
   public RebuildIndexRequest withSnapshots(Long source, Long stored) {
     return new RebuildIndexRequest(schema, index, embedding, sourceTable, source, sourceQuery, idColumn, textColumn,
         storedEmbeddings, stored, ann, probe, coolDown, chunkSize, create, overrideQuarantine, force, reason, actor);
+  }
+
+  /** What the audit log records of this request before it runs. */
+  public Attempt attempt() {
+    return new Attempt("rebuild-index", subject(), actor, reason);
   }
 
   public JobParameters toJobParameters() {

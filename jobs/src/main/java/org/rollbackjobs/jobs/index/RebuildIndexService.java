@@ -1,53 +1,47 @@
 package org.rollbackjobs.jobs.index;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import java.io.IOException;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.rollbackjobs.iceberg.BadInputException;
-import org.rollbackjobs.iceberg.ConcurrentChangeException;
-import org.rollbackjobs.jobs.audit.AuditEntry;
-import org.rollbackjobs.jobs.audit.AuditLog;
-import org.rollbackjobs.jobs.cli.Output;
-import org.rollbackjobs.jobs.cli.RefusedException;
-import org.rollbackjobs.jobs.launch.JobFailedException;
+import org.rollbackjobs.jobs.launch.Attempt;
+import org.rollbackjobs.jobs.launch.JobOutcomes;
 import org.rollbackjobs.jobs.launch.JobRunner;
+import org.rollbackjobs.jobs.launch.RefusedException;
+import org.rollbackjobs.jobs.store.StoredJson;
 import org.rollbackjobs.vector.embedding.EmbeddingVersion;
-import org.rollbackjobs.vector.embedding.QuarantinedVersionException;
 import org.rollbackjobs.vector.index.IndexBuild;
 import org.rollbackjobs.vector.index.IndexRebuild;
 import org.rollbackjobs.vector.index.RebuildPlan;
 import org.rollbackjobs.vector.index.SwitchBack;
 import org.rollbackjobs.vector.index.ValidationFailedException;
 import org.rollbackjobs.vector.source.DocumentSource;
-import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.JobExecution;
 import org.springframework.batch.core.StepExecution;
 import org.springframework.batch.core.explore.JobExplorer;
 import org.springframework.stereotype.Service;
 
 /**
- * Validates a rebuild (or switch-back) completely before anything changes, refuses what a guard forbids, runs the
- * job and audits the outcome. Bad input never reaches the job: it is refused here with {@link BadInputException}
- * (exit 2); a quarantined version is refused with {@link RefusedException} (exit 4).
+ * Validates a rebuild (or switch-back) completely before anything changes, refuses what a guard forbids, then
+ * runs the job. Bad input never reaches the job: it is refused here (exit 2); a quarantined version or a rebuild of
+ * the same index that still runs is refused (exit 4).
  */
 @Service
 public class RebuildIndexService {
   private final RebuildIndexFactory factory;
   private final JobRunner jobRunner;
   private final JobExplorer explorer;
-  private final AuditLog auditLog;
+  private final JobOutcomes outcomes;
 
   public RebuildIndexService(RebuildIndexFactory factory, JobRunner jobRunner, JobExplorer explorer,
-      AuditLog auditLog) {
+      JobOutcomes outcomes) {
     this.factory = factory;
     this.jobRunner = jobRunner;
     this.explorer = explorer;
-    this.auditLog = auditLog;
+    this.outcomes = outcomes;
   }
 
   /** What a rebuild would do, and where its vectors would come from. */
@@ -55,27 +49,20 @@ public class RebuildIndexService {
 
   /** Checks everything and plans; changes nothing. */
   public Planned plan(RebuildIndexRequest request) {
-    try {
-      EmbeddingVersion version = factory.version(request);
-      DocumentSource documents = factory.documents(request);
-      String vectors = factory.checkVectors(request, version);
-      RebuildPlan plan = factory.rebuild(request, version, documents).plan();
-      return new Planned(plan, vectors, factory.storedSnapshot(request));
-    } catch (QuarantinedVersionException e) {
-      throw new RefusedException(e.getMessage());
-    }
+    EmbeddingVersion version = factory.version(request);
+    DocumentSource documents = factory.documents(request);
+    String vectors = factory.checkVectors(request, version);
+    RebuildPlan plan = factory.rebuild(request, version, documents).plan();
+    return new Planned(plan, vectors, factory.storedSnapshot(request));
   }
 
   public RebuildOutcome rebuild(RebuildIndexRequest request) {
-    Planned planned;
-    try {
-      planned = plan(request);
+    Attempt attempt = request.attempt();
+    Planned planned = outcomes.check(attempt, () -> {
+      Planned checked = plan(request);
       refuseWhileRunning(request.subject());
-    } catch (BadInputException | RefusedException e) {
-      audit("rebuild-index", request.subject(), request.reason(), request.actor(), "rejected", null,
-          Map.of("embedding", String.valueOf(request.embedding()), "error", e.getMessage()));
-      throw e;
-    }
+      return checked;
+    });
     RebuildPlan plan = planned.plan();
     if (plan.noop()) {
       List<IndexBuild> retired = IndexRebuild.of(factory.dataSource()).index(request.indexName()).retire();
@@ -83,60 +70,34 @@ public class RebuildIndexService {
       details.put("embedding", request.embedding());
       details.put("serving-build-id", plan.serving().servingBuildId());
       details.put("retired-builds", retired.stream().map(IndexBuild::id).toList());
-      audit("rebuild-index", request.subject(), request.reason(), request.actor(), "noop", null, details);
+      outcomes.noop(attempt, details);
       return new RebuildOutcome("noop", null, planned, null, Map.of(), Map.of(),
           retired.stream().map(IndexBuild::toMap).map(m -> (Object) m).toList(), Map.of(), Duration.ZERO);
     }
     RebuildIndexRequest pinned = request.withSnapshots(plan.sourceSnapshot(), planned.storedSnapshot());
-    JobExecution execution = jobRunner.run(RebuildIndexJobConfiguration.JOB_NAME, pinned.toJobParameters());
-    return outcomeOf(pinned, planned, execution);
+    return outcomeOf(planned, jobRunner.run(attempt, RebuildIndexJobConfiguration.JOB_NAME,
+        pinned.toJobParameters()));
   }
 
   /** Restarts a failed rebuild: the load resumes after its last committed chunk. */
   public RebuildOutcome restart(long executionId) {
-    JobExecution execution = jobRunner.restart(executionId);
-    RebuildIndexRequest request = RebuildIndexRequest.fromJobParameters(execution.getJobParameters());
-    return outcomeOf(request, null, execution);
+    return outcomeOf(null, jobRunner.restart(executionId));
   }
 
   public SwitchBack.Plan planSwitchBack(SwitchBackRequest request) {
-    try {
-      return switchBackOf(request).plan();
-    } catch (QuarantinedVersionException e) {
-      throw new RefusedException(e.getMessage());
-    }
+    return switchBackOf(request).plan();
   }
 
   public SwitchBackOutcome switchBack(SwitchBackRequest request) {
-    SwitchBack.Plan plan;
-    try {
-      plan = planSwitchBack(request);
+    Attempt attempt = request.attempt();
+    SwitchBack.Plan plan = outcomes.check(attempt, () -> {
+      SwitchBack.Plan checked = planSwitchBack(request);
       refuseWhileRunning(request.subject());
-    } catch (BadInputException | RefusedException e) {
-      audit("rebuild-index --switch-back", request.subject(), request.reason(), request.actor(), "rejected", null,
-          Map.of("error", e.getMessage()));
-      throw e;
-    }
-    JobExecution execution = jobRunner.run(RebuildIndexJobConfiguration.SWITCH_BACK_JOB_NAME,
-        request.toJobParameters());
-    long id = execution.getId();
-    if (execution.getStatus() == BatchStatus.COMPLETED) {
-      Map<String, Object> result = read(execution, RebuildContext.SWITCH_BACK);
-      audit("rebuild-index --switch-back", request.subject(), request.reason(), request.actor(), "completed", id,
-          result);
-      return new SwitchBackOutcome(plan, result, id);
-    }
-    Throwable failure = JobRunner.failure(execution);
-    String message = failure == null ? "job ended " + execution.getStatus() : failure.getMessage();
-    audit("rebuild-index --switch-back", request.subject(), request.reason(), request.actor(), "failed", id,
-        Map.of("error", String.valueOf(message)));
-    if (failure instanceof QuarantinedVersionException) {
-      throw new RefusedException(message);
-    }
-    if (failure instanceof BadInputException bad) {
-      throw bad;
-    }
-    throw new JobFailedException("switch-back of " + request.subject() + " failed: " + message, id, failure);
+      return checked;
+    });
+    JobExecution execution = outcomes.completed(jobRunner.run(attempt,
+        RebuildIndexJobConfiguration.SWITCH_BACK_JOB_NAME, request.toJobParameters()));
+    return new SwitchBackOutcome(plan, read(execution, RebuildContext.SWITCH_BACK), execution.getId());
   }
 
   private SwitchBack switchBackOf(SwitchBackRequest request) {
@@ -159,44 +120,14 @@ public class RebuildIndexService {
     }
   }
 
-  private RebuildOutcome outcomeOf(RebuildIndexRequest request, Planned planned, JobExecution execution) {
-    long id = execution.getId();
-    Map<String, Long> steps = stepMillis(execution);
-    Duration duration = duration(execution);
-    if (execution.getStatus() == BatchStatus.COMPLETED) {
-      var context = execution.getExecutionContext();
-      long buildId = context.getLong(RebuildContext.BUILD_ID);
-      Map<String, Object> build = buildMap(buildId);
-      Map<String, Object> validation = read(execution, RebuildContext.VALIDATION);
-      Map<String, Object> switched = read(execution, RebuildContext.SWITCH);
-      List<Object> retired = readList(execution, RebuildContext.RETIRED);
-      Map<String, Object> details = new LinkedHashMap<>();
-      details.put("embedding", request.embedding());
-      details.put("source", request.sourceTable() == null ? "query" : request.sourceTable());
-      details.put("source-snapshot", request.sourceSnapshot());
-      details.put("build-id", buildId);
-      details.put("rows", build.get("rows"));
-      details.put("replaced-build-id", switched.get("replaced-build-id"));
-      details.put("quarantined", switched.get("quarantined"));
-      details.put("retired-builds", retired.size());
-      audit("rebuild-index", request.subject(), request.reason(), request.actor(), "completed", id, details);
-      return new RebuildOutcome("completed", id, planned, build, validation, switched, retired, steps,
-          duration);
-    }
-    Throwable failure = JobRunner.failure(execution);
-    String message = failure == null ? "job ended " + execution.getStatus() : failure.getMessage();
-    audit("rebuild-index", request.subject(), request.reason(), request.actor(), "failed", id,
-        Map.of("embedding", String.valueOf(request.embedding()), "error", String.valueOf(message)));
-    if (failure instanceof QuarantinedVersionException) {
-      throw new RefusedException(message + " (job execution " + id + ")");
-    }
-    if (failure instanceof ConcurrentChangeException concurrent) {
-      throw new ConcurrentChangeException(concurrent.getMessage() + " (job execution " + id + ")", concurrent);
-    }
-    String hint = failure instanceof ValidationFailedException
-        ? "; the build is kept for inspection, the serving name still answers from the previous build"
-        : "; the serving name was not switched; restart it with 'restart --execution " + id + "'";
-    throw new JobFailedException("rebuild-index of " + request.subject() + " failed: " + message + hint, id, failure);
+  private RebuildOutcome outcomeOf(Planned planned, JobExecution execution) {
+    outcomes.completed(execution, (failure, id) -> failure instanceof ValidationFailedException
+        ? "the build is kept for inspection, the serving name still answers from the previous build"
+        : "the serving name was not switched; restart it with 'restart --execution " + id + "'");
+    long buildId = execution.getExecutionContext().getLong(RebuildContext.BUILD_ID);
+    return new RebuildOutcome("completed", execution.getId(), planned, buildMap(buildId),
+        read(execution, RebuildContext.VALIDATION), read(execution, RebuildContext.SWITCH),
+        readList(execution, RebuildContext.RETIRED), stepMillis(execution), duration(execution));
   }
 
   private Map<String, Object> buildMap(long buildId) {
@@ -228,11 +159,7 @@ public class RebuildIndexService {
     if (json == null) {
       return Map.of();
     }
-    try {
-      return Output.JSON.readValue(json, new TypeReference<LinkedHashMap<String, Object>>() {});
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot read " + key + " of job execution " + execution.getId(), e);
-    }
+    return StoredJson.read(json, new TypeReference<LinkedHashMap<String, Object>>() {});
   }
 
   private static List<Object> readList(JobExecution execution, String key) {
@@ -240,16 +167,7 @@ public class RebuildIndexService {
     if (json == null) {
       return List.of();
     }
-    try {
-      return Output.JSON.readValue(json, new TypeReference<List<Object>>() {});
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot read " + key + " of job execution " + execution.getId(), e);
-    }
-  }
-
-  private void audit(String command, String subject, String reason, String actor, String outcome, Long executionId,
-      Map<String, Object> details) {
-    auditLog.record(AuditEntry.of(actor, command, subject, reason, outcome, executionId, details));
+    return StoredJson.read(json, new TypeReference<List<Object>>() {});
   }
 
   /**

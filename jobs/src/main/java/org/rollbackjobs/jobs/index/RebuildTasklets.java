@@ -1,7 +1,10 @@
 package org.rollbackjobs.jobs.index;
 
+import java.util.LinkedHashMap;
 import java.util.List;
-import org.rollbackjobs.jobs.cli.Output;
+import java.util.Map;
+import org.rollbackjobs.jobs.launch.JobOutcomes;
+import org.rollbackjobs.jobs.store.StoredJson;
 import org.rollbackjobs.vector.index.IndexBuild;
 import org.rollbackjobs.vector.index.IndexRebuild;
 import org.rollbackjobs.vector.index.RebuildPlan;
@@ -48,6 +51,13 @@ class RebuildTasklets {
       RebuildPlan plan = rebuild.plan();
       IndexBuild build = rebuild.createBuild();
       job.putLong(RebuildContext.BUILD_ID, build.id());
+      RebuildIndexRequest request = RebuildContext.request(step);
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("embedding", request.embedding());
+      details.put("source", request.sourceTable() == null ? "query" : request.sourceTable());
+      details.put("source-snapshot", request.sourceSnapshot());
+      details.put("build-id", build.id());
+      JobOutcomes.details(job, details);
       job.putLong(RebuildContext.DOCUMENTS, plan.documents());
       RebuildContext.putNullable(job, RebuildContext.EXPECTED_SERVING, plan.serving().servingBuildId());
       LOG.info("rebuild-index {}: build {} ({}) of {} documents from {}, version {}", rebuild.index(), build.id(),
@@ -76,7 +86,7 @@ class RebuildTasklets {
       IndexRebuild rebuild = factory.rebuild(RebuildContext.request(step));
       IndexBuild build = RebuildContext.build(step, factory);
       ValidationReport report = rebuild.validate(build);
-      RebuildContext.job(step).putString(RebuildContext.VALIDATION, Output.toJson(report.toMap()));
+      RebuildContext.job(step).putString(RebuildContext.VALIDATION, StoredJson.write(report.toMap()));
       if (!report.passed()) {
         throw new ValidationFailedException(build, report);
       }
@@ -93,7 +103,12 @@ class RebuildTasklets {
       IndexRebuild rebuild = factory.rebuild(RebuildContext.request(step));
       IndexBuild build = RebuildContext.build(step, factory);
       SwitchResult result = rebuild.switchTo(build, RebuildContext.nullable(job, RebuildContext.EXPECTED_SERVING));
-      job.putString(RebuildContext.SWITCH, Output.toJson(result.toMap()));
+      job.putString(RebuildContext.SWITCH, StoredJson.write(result.toMap()));
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("rows", build.rows());
+      details.put("replaced-build-id", result.toMap().get("replaced-build-id"));
+      details.put("quarantined", result.toMap().get("quarantined"));
+      JobOutcomes.details(job, details);
       LOG.info("rebuild-index {}: now serving build {}{}", rebuild.index(), build.id(),
           result.quarantined().isEmpty() ? "" : "; quarantined " + result.quarantined());
       return RepeatStatus.FINISHED;
@@ -106,7 +121,8 @@ class RebuildTasklets {
       RebuildIndexRequest request = RebuildContext.request(step);
       List<IndexBuild> retired = IndexRebuild.of(factory.dataSource()).index(request.indexName()).retire();
       RebuildContext.job(step).putString(RebuildContext.RETIRED,
-          Output.toJson(retired.stream().map(IndexBuild::toMap).toList()));
+          StoredJson.write(retired.stream().map(IndexBuild::toMap).toList()));
+      JobOutcomes.details(RebuildContext.job(step), Map.of("retired-builds", retired.size()));
       return RepeatStatus.FINISHED;
     };
   }
@@ -120,7 +136,8 @@ class RebuildTasklets {
           .coolDown(request.coolDown()).overrideQuarantine(request.overrideQuarantine())
           .lockTimeout(factory.properties().lockTimeout())
           .reason(request.reason()).actor(request.actor()).commit();
-      RebuildContext.job(step).putString(RebuildContext.SWITCH_BACK, Output.toJson(result.toMap()));
+      RebuildContext.job(step).putString(RebuildContext.SWITCH_BACK, StoredJson.write(result.toMap()));
+      JobOutcomes.details(RebuildContext.job(step), result.toMap());
       return RepeatStatus.FINISHED;
     };
   }

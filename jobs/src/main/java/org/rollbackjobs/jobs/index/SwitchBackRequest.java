@@ -2,6 +2,7 @@ package org.rollbackjobs.jobs.index;
 
 import java.time.Duration;
 import java.util.UUID;
+import org.rollbackjobs.jobs.launch.Attempt;
 import org.rollbackjobs.vector.index.IndexName;
 import org.springframework.batch.core.JobParameters;
 import org.springframework.batch.core.JobParametersBuilder;
@@ -16,6 +17,11 @@ public record SwitchBackRequest(String schema, String index, Duration coolDown, 
 
   public String subject() {
     return indexName().toString();
+  }
+
+  /** What the audit log records of this request before it runs. */
+  public Attempt attempt() {
+    return new Attempt("rebuild-index --switch-back", subject(), actor, reason);
   }
 
   public JobParameters toJobParameters() {

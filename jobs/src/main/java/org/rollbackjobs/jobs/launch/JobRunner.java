@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.rollbackjobs.iceberg.BadInputException;
-import org.rollbackjobs.jobs.cli.RefusedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
@@ -51,7 +50,12 @@ public class JobRunner {
     this.jobs = jobs.stream().collect(Collectors.toMap(Job::getName, Function.identity()));
   }
 
-  public JobExecution run(String jobName, JobParameters parameters) {
+  /** Runs a job for an attempt, which travels with the parameters so that every run is audited alike. */
+  public JobExecution run(Attempt attempt, String jobName, JobParameters parameters) {
+    return run(jobName, attempt.addTo(parameters));
+  }
+
+  private JobExecution run(String jobName, JobParameters parameters) {
     Job job = jobs.get(jobName);
     if (job == null) {
       throw new IllegalStateException("no job named " + jobName + "; jobs: " + jobs.keySet());

@@ -2,14 +2,15 @@ package org.rollbackjobs.jobs.manifest;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.catalog.Catalog;
 import org.rollbackjobs.iceberg.catalog.CatalogLoader;
 import org.rollbackjobs.iceberg.snapshot.SnapshotTags;
-import org.rollbackjobs.jobs.cli.Output;
 import org.rollbackjobs.jobs.manifest.ManifestContent.IndexPin;
 import org.rollbackjobs.jobs.manifest.ManifestContent.TagPin;
+import org.rollbackjobs.jobs.store.StoredJson;
 import org.rollbackjobs.jobs.system.SystemCatalog;
 import org.rollbackjobs.jobs.system.SystemDefinition;
 import org.rollbackjobs.jobs.verify.Finding;
@@ -86,13 +87,23 @@ public class ManifestCapture {
     return id;
   }
 
+  /** What the audit log records of a captured manifest. */
+  Map<String, Object> auditDetails(long id) {
+    Manifest manifest = store.get(null, id);
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("manifest-id", id);
+    details.put("inconsistent", manifest.inconsistent());
+    details.put("tags", manifest.content().tags().size());
+    return details;
+  }
+
   private static ManifestContent withTag(ManifestContent content, String tag) {
     List<TagPin> tags = content.tags().stream().map(t -> new TagPin(t.table(), t.snapshotId(), tag)).toList();
     return new ManifestContent(content.datasets(), content.features(), content.indexes(), content.models(), tags);
   }
 
-  /** Findings as JSON objects: the record's fields, kebab-case, as everywhere in the output. */
+  /** Findings as stored with a manifest: the record's fields, kebab-case. */
   public static List<Map<String, Object>> findingsJson(List<Finding> findings) {
-    return Output.JSON.convertValue(findings, new TypeReference<List<Map<String, Object>>>() {});
+    return StoredJson.convert(findings, new TypeReference<List<Map<String, Object>>>() {});
   }
 }

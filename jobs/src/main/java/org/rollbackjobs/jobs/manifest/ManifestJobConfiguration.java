@@ -1,5 +1,7 @@
 package org.rollbackjobs.jobs.manifest;
 
+import java.util.Map;
+import org.rollbackjobs.jobs.launch.JobOutcomes;
 import org.springframework.batch.core.Job;
 import org.springframework.batch.core.Step;
 import org.springframework.batch.core.job.builder.JobBuilder;
@@ -24,8 +26,8 @@ public class ManifestJobConfiguration {
   static final String MANIFEST_ID = "manifest.id";
 
   @Bean
-  Job manifestCaptureJob(JobRepository jobRepository, Step captureManifest) {
-    return new JobBuilder(CAPTURE_JOB, jobRepository).start(captureManifest).build();
+  Job manifestCaptureJob(JobRepository jobRepository, Step captureManifest, JobOutcomes outcomes) {
+    return new JobBuilder(CAPTURE_JOB, jobRepository).listener(outcomes).start(captureManifest).build();
   }
 
   @Bean
@@ -35,15 +37,17 @@ public class ManifestJobConfiguration {
       var step = context.getStepContext().getStepExecution();
       CaptureRequest request = CaptureRequest.fromJobParameters(step.getJobParameters());
       long id = capture.capture(request, step.getJobExecutionId());
-      step.getJobExecution().getExecutionContext().putLong(MANIFEST_ID, id);
+      var job = step.getJobExecution().getExecutionContext();
+      job.putLong(MANIFEST_ID, id);
+      JobOutcomes.details(job, capture.auditDetails(id));
       return RepeatStatus.FINISHED;
     };
     return new StepBuilder("capture-manifest", jobRepository).tasklet(tasklet, transactionManager).build();
   }
 
   @Bean
-  Job manifestRetireJob(JobRepository jobRepository, Step retireManifest) {
-    return new JobBuilder(RETIRE_JOB, jobRepository).start(retireManifest).build();
+  Job manifestRetireJob(JobRepository jobRepository, Step retireManifest, JobOutcomes outcomes) {
+    return new JobBuilder(RETIRE_JOB, jobRepository).listener(outcomes).start(retireManifest).build();
   }
 
   @Bean
@@ -52,6 +56,8 @@ public class ManifestJobConfiguration {
     Tasklet tasklet = (contribution, context) -> {
       var params = context.getStepContext().getStepExecution().getJobParameters();
       retirement.retire(params.getLong("manifest-id"), params.getString("actor"), params.getString("reason"));
+      JobOutcomes.details(context.getStepContext().getStepExecution().getJobExecution().getExecutionContext(),
+          Map.of("manifest-id", params.getLong("manifest-id")));
       return RepeatStatus.FINISHED;
     };
     return new StepBuilder("retire-manifest", jobRepository).tasklet(tasklet, transactionManager).build();

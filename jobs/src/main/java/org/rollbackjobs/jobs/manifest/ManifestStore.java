@@ -1,8 +1,6 @@
 package org.rollbackjobs.jobs.manifest;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -10,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.rollbackjobs.iceberg.BadInputException;
-import org.rollbackjobs.jobs.cli.Output;
+import org.rollbackjobs.jobs.store.StoredJson;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
@@ -35,8 +33,8 @@ public class ManifestStore {
       boolean inconsistent, List<Map<String, Object>> findings, Long jobExecutionId, ManifestContent content) {
     jdbc.update("INSERT INTO rollback.manifests (id, system, actor, reason, system_file_sha256, inconsistent,"
             + " findings, job_execution_id, content) VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb)",
-        id, system, actor, reason, systemFileSha256, inconsistent, Output.toJson(findings), jobExecutionId,
-        Output.toJson(content));
+        id, system, actor, reason, systemFileSha256, inconsistent, StoredJson.write(findings), jobExecutionId,
+        StoredJson.write(content));
     return id;
   }
 
@@ -98,16 +96,12 @@ public class ManifestStore {
   }
 
   private static Manifest map(ResultSet rs, int row) throws SQLException {
-    try {
-      return new Manifest(rs.getLong("id"), rs.getString("system"), rs.getTimestamp("created_at").toInstant(),
+    return new Manifest(rs.getLong("id"), rs.getString("system"), rs.getTimestamp("created_at").toInstant(),
           rs.getString("actor"), rs.getString("reason"), rs.getString("system_file_sha256"),
           rs.getBoolean("inconsistent"),
-          Output.JSON.readValue(rs.getString("findings"), new TypeReference<List<Map<String, Object>>>() {}),
+          StoredJson.read(rs.getString("findings"), new TypeReference<List<Map<String, Object>>>() {}),
           (Long) rs.getObject("job_execution_id"), instant(rs.getTimestamp("retired_at")),
-          rs.getString("retired_reason"), Output.JSON.readValue(rs.getString("content"), ManifestContent.class));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read manifest " + rs.getLong("id"), e);
-    }
+          rs.getString("retired_reason"), StoredJson.read(rs.getString("content"), ManifestContent.class));
   }
 
   private static java.time.Instant instant(Timestamp timestamp) {

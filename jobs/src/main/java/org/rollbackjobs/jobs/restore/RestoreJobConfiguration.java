@@ -1,5 +1,6 @@
 package org.rollbackjobs.jobs.restore;
 
+import org.rollbackjobs.jobs.launch.JobOutcomes;
 import org.springframework.batch.core.Job;
 import org.springframework.batch.core.Step;
 import org.springframework.batch.core.job.builder.JobBuilder;
@@ -15,8 +16,8 @@ public class RestoreJobConfiguration {
   public static final String JOB_NAME = "restore";
 
   @Bean
-  Job restore(JobRepository jobRepository, Step restoreTable) {
-    return new JobBuilder(JOB_NAME, jobRepository).start(restoreTable).build();
+  Job restore(JobRepository jobRepository, Step restoreTable, JobOutcomes outcomes) {
+    return new JobBuilder(JOB_NAME, jobRepository).listener(outcomes).start(restoreTable).build();
   }
 
   @Bean

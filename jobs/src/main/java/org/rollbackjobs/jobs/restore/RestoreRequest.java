@@ -5,6 +5,7 @@ import java.util.UUID;
 import org.rollbackjobs.iceberg.BadInputException;
 import org.rollbackjobs.iceberg.restore.RestoreMode;
 import org.rollbackjobs.iceberg.snapshot.SnapshotTarget;
+import org.rollbackjobs.jobs.launch.Attempt;
 import org.springframework.batch.core.JobParameters;
 import org.springframework.batch.core.JobParametersBuilder;
 
@@ -17,6 +18,11 @@ public record RestoreRequest(String table, SnapshotTarget target, RestoreMode mo
   static final String REASON = "reason";
   static final String ACTOR = "actor";
   static final String RUN_ID = "run.id";
+
+  /** What the audit log records of this restore before it runs. */
+  public Attempt attempt() {
+    return new Attempt("restore", table, actor, reason);
+  }
 
   public JobParameters toJobParameters() {
     return new JobParametersBuilder()

@@ -1,12 +1,16 @@
 package org.rollbackjobs.jobs.restore;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.rollbackjobs.iceberg.catalog.CatalogLoader;
 import org.rollbackjobs.iceberg.restore.Lineage;
+import org.rollbackjobs.iceberg.restore.RestorePlan;
 import org.rollbackjobs.iceberg.restore.RestoreResult;
 import org.rollbackjobs.iceberg.restore.RestoreTable;
-import org.rollbackjobs.jobs.cli.Output;
+import org.rollbackjobs.jobs.launch.JobOutcomes;
+import org.rollbackjobs.jobs.store.StoredJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.StepContribution;
@@ -29,6 +33,21 @@ class RestoreTasklet implements Tasklet {
     this.catalog = catalog;
   }
 
+  private static Map<String, Object> auditDetails(RestoreRequest request, RestoreResult result) {
+    RestorePlan plan = result.plan();
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("target", request.target().describe());
+    details.put("mode", plan.mode().label());
+    details.put("from-snapshot", plan.fromSnapshotId());
+    details.put("to-snapshot", plan.toSnapshotId());
+    details.put("new-current-snapshot", result.newCurrentSnapshotId());
+    details.put("files-restored", plan.filesToRestore().size());
+    details.put("files-discarded", plan.filesToDiscard().size());
+    details.put("rows-restored", plan.rowsToRestore());
+    details.put("rows-discarded", plan.rowsToDiscard());
+    return details;
+  }
+
   @Override
   public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
     var stepExecution = chunkContext.getStepContext().getStepExecution();
@@ -47,7 +66,11 @@ class RestoreTasklet implements Tasklet {
     LOG.info("{} {}: current snapshot now {}", request.table(),
         result.changed() ? "restored" : "already at target, nothing changed", result.newCurrentSnapshotId());
     ExecutionContext jobContext = stepExecution.getJobExecution().getExecutionContext();
-    jobContext.putString(RESULT, Output.toJson(result));
+    jobContext.putString(RESULT, StoredJson.write(result));
+    JobOutcomes.details(jobContext, auditDetails(request, result));
+    if (!result.changed()) {
+      JobOutcomes.noop(jobContext);
+    }
     contribution.incrementWriteCount(result.plan().filesToRestore().size());
     return RepeatStatus.FINISHED;
   }

@@ -42,7 +42,7 @@ public class RetrainCheck {
   public List<Finding> check(String system, ModelPin pinned, long manifestId) {
     String model = pinned.name();
     String hint = "; run 'trigger-retrain --system " + system + " --model " + model + " --manifest " + manifestId
-        + " --reason TEXT'";
+        + " --reason \"retrain on the pinned snapshots\"'";
     Optional<StoredRequest> latest = store.latest(system, model);
     if (latest.isEmpty()) {
       return List.of(new Finding(COMPONENT, model, MISSING, "no retrain request for model " + model
@@ -67,7 +67,7 @@ public class RetrainCheck {
     return List.of(new Finding(COMPONENT, model, UNDELIVERED, "the retrain request for model " + model + " ("
         + request.requestKey() + ", manifest " + request.manifestId() + ") names the pinned snapshots but was not"
         + " delivered: " + String.join("; ", examples) + "; run 'trigger-retrain --system " + system + " --model "
-        + model + " --manifest " + request.manifestId() + " --reason TEXT' again to retry", undelivered.size(),
+        + model + " --manifest " + request.manifestId() + " --reason \"retry the retrain request\"' again to retry", undelivered.size(),
         examples.subList(0, Math.min(EXAMPLES, examples.size()))));
   }
 

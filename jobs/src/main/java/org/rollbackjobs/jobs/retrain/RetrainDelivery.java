@@ -13,7 +13,8 @@ import java.util.Base64;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.rollbackjobs.iceberg.BadInputException;
-import org.rollbackjobs.jobs.cli.Output;
+import org.rollbackjobs.jobs.launch.Attempt;
+import org.rollbackjobs.jobs.store.StoredJson;
 import org.rollbackjobs.jobs.system.TriggerSpec.AirflowTrigger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -144,14 +145,10 @@ public class RetrainDelivery {
     if (channel.airflow() == null) {
       return payload.getBytes(StandardCharsets.UTF_8);
     }
-    try {
-      ObjectNode body = Output.JSON.createObjectNode();
-      body.put("dag_run_id", RetrainRequest.dagRunId(requestKey));
-      body.set("conf", Output.JSON.readTree(payload));
-      return Output.JSON.writeValueAsBytes(body);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot build the Airflow request", e);
-    }
+    ObjectNode body = StoredJson.objectNode();
+    body.put("dag_run_id", RetrainRequest.dagRunId(requestKey));
+    body.set("conf", StoredJson.tree(payload));
+    return StoredJson.bytes(body);
   }
 
   private static String excerpt(String body) {

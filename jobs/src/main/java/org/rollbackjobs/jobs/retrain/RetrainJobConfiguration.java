@@ -1,5 +1,6 @@
 package org.rollbackjobs.jobs.retrain;
 
+import org.rollbackjobs.jobs.launch.JobOutcomes;
 import org.springframework.batch.core.Job;
 import org.springframework.batch.core.Step;
 import org.springframework.batch.core.job.builder.JobBuilder;
@@ -15,8 +16,8 @@ public class RetrainJobConfiguration {
   public static final String JOB_NAME = "trigger-retrain";
 
   @Bean
-  Job triggerRetrain(JobRepository jobRepository, Step deliverRetrainRequest) {
-    return new JobBuilder(JOB_NAME, jobRepository).start(deliverRetrainRequest).build();
+  Job triggerRetrain(JobRepository jobRepository, Step deliverRetrainRequest, JobOutcomes outcomes) {
+    return new JobBuilder(JOB_NAME, jobRepository).listener(outcomes).start(deliverRetrainRequest).build();
   }
 
   @Bean

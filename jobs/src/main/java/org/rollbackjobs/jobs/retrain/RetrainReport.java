@@ -1,18 +1,18 @@
 package org.rollbackjobs.jobs.retrain;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.rollbackjobs.jobs.cli.ExitCodes;
 import org.rollbackjobs.jobs.cli.Output;
+import org.rollbackjobs.jobs.launch.ExitCodes;
 import org.rollbackjobs.jobs.manifest.ManifestContent.TablePin;
 import org.rollbackjobs.jobs.retrain.RetrainService.RetrainOutcome;
 import org.rollbackjobs.jobs.retrain.RetrainService.RetrainPlan;
 import org.rollbackjobs.jobs.retrain.RetrainStore.Delivery;
 import org.rollbackjobs.jobs.retrain.RetrainStore.StoredRequest;
+import org.rollbackjobs.jobs.store.StoredJson;
 
 /** Text and JSON of trigger-retrain (result and dry run) and of the retrain section of {@code status}. */
 public final class RetrainReport {
@@ -198,10 +198,6 @@ public final class RetrainReport {
   }
 
   private static JsonNode tree(String json) {
-    try {
-      return Output.JSON.readTree(json);
-    } catch (IOException e) {
-      throw new IllegalStateException("stored retrain request is not JSON", e);
-    }
+    return StoredJson.tree(json);
   }
 }

@@ -8,19 +8,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.rollbackjobs.iceberg.BadInputException;
-import org.rollbackjobs.jobs.audit.AuditEntry;
-import org.rollbackjobs.jobs.audit.AuditLog;
-import org.rollbackjobs.jobs.cli.ExitCodes;
-import org.rollbackjobs.jobs.cli.RefusedException;
-import org.rollbackjobs.jobs.launch.JobFailedException;
+import org.rollbackjobs.jobs.launch.Attempt;
+import org.rollbackjobs.jobs.launch.ExitCodes;
+import org.rollbackjobs.jobs.launch.JobOutcomes;
 import org.rollbackjobs.jobs.launch.JobRunner;
 import org.rollbackjobs.jobs.manifest.Manifest;
 import org.rollbackjobs.jobs.manifest.ManifestContent.ModelPin;
 import org.rollbackjobs.jobs.manifest.ManifestStore;
+import org.rollbackjobs.jobs.retrain.RetrainService.RetrainOutcome;
+import org.rollbackjobs.jobs.retrain.RetrainService.RetrainPlan;
 import org.rollbackjobs.jobs.retrain.RetrainStore.StoredRequest;
 import org.rollbackjobs.jobs.system.ModelSpec;
 import org.rollbackjobs.jobs.system.SystemDefinition;
-import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.JobExecution;
 import org.springframework.stereotype.Service;
 
@@ -35,15 +34,15 @@ public class RetrainService {
   private final RetrainStore store;
   private final RetrainDelivery delivery;
   private final JobRunner jobRunner;
-  private final AuditLog auditLog;
+  private final JobOutcomes outcomes;
 
   public RetrainService(ManifestStore manifests, RetrainStore store, RetrainDelivery delivery, JobRunner jobRunner,
-      AuditLog auditLog) {
+      JobOutcomes outcomes) {
     this.manifests = manifests;
     this.store = store;
     this.delivery = delivery;
     this.jobRunner = jobRunner;
-    this.auditLog = auditLog;
+    this.outcomes = outcomes;
   }
 
   /**
@@ -114,19 +113,13 @@ public class RetrainService {
   /** Stores and delivers the request (or retries its undelivered channels); audited, also when rejected. */
   public RetrainOutcome trigger(SystemDefinition system, String modelName, Long manifestId, String reason,
       String actor) {
-    RetrainPlan plan;
-    try {
-      plan = plan(system, modelName, manifestId, reason, actor);
-    } catch (BadInputException e) {
-      audit(system.name(), modelName, reason, actor, "rejected", null, Map.of("error", e.getMessage()));
-      throw e;
-    }
+    Attempt attempt = new Attempt(RetrainJobConfiguration.JOB_NAME, subject(system.name(), modelName), actor, reason);
+    RetrainPlan plan = outcomes.check(attempt, () -> plan(system, modelName, manifestId, reason, actor));
     RetrainRequest request = plan.request();
     RetrainJobParameters params = new RetrainJobParameters(system.name(), system.file(), modelName,
         plan.manifest().id(), request.requestKey(), request.supersedes(), reason, actor,
         request.requestedAt());
-    JobExecution execution = jobRunner.run(RetrainJobConfiguration.JOB_NAME, params.toJobParameters());
-    return outcomeOf(params, execution);
+    return outcomeOf(params, jobRunner.run(attempt, RetrainJobConfiguration.JOB_NAME, params.toJobParameters()));
   }
 
   /** Restarts a failed trigger-retrain execution: the same key, the undelivered channels again. */
@@ -144,35 +137,20 @@ public class RetrainService {
         || context.getString(RetrainTasklet.ATTEMPTED).isEmpty() ? List.of()
         : Arrays.asList(context.getString(RetrainTasklet.ATTEMPTED).split(","));
     Optional<StoredRequest> stored = store.byKey(params.requestKey());
-    if (execution.getStatus() == BatchStatus.COMPLETED) {
-      String status = created || !attempted.isEmpty() ? "completed" : "noop";
-      StoredRequest request = stored.orElseThrow();
-      audit(params.system(), params.model(), params.reason(), params.actor(), status, executionId,
-          details(request, created));
-      return new RetrainOutcome(status, ExitCodes.OK, created, attempted, request, executionId, null);
-    }
     Throwable failure = JobRunner.failure(execution);
-    String message = failure == null ? String.valueOf(JobRunner.failureMessage(execution)) : failure.getMessage();
-    Map<String, Object> details = stored.map(r -> details(r, created)).orElseGet(LinkedHashMap::new);
-    details.put("error", message);
-    audit(params.system(), params.model(), params.reason(), params.actor(), "failed", executionId, details);
     if (failure instanceof RetrainDeliveryException && stored.isPresent()) {
       // failed deliveries: record kept, the result is printed with the status of every channel (exit 1)
       return new RetrainOutcome("failed", ExitCodes.FAILED, created, attempted, stored.get(), executionId,
-          message + " (or 'restart --execution " + executionId + "')");
+          failure.getMessage() + " (or 'restart --execution " + executionId + "')");
     }
-    if (failure instanceof BadInputException bad) {
-      throw bad;
-    }
-    if (failure instanceof RefusedException refused) {
-      throw refused;
-    }
-    throw new JobFailedException("trigger-retrain of model " + params.model() + " failed: " + message
-        + "; restart it with 'restart --execution " + executionId + "' or run the same trigger again", executionId,
-        failure);
+    outcomes.completed(execution, (f, id) -> "restart it with 'restart --execution " + id
+        + "' or run the same trigger again");
+    String status = created || !attempted.isEmpty() ? "completed" : "noop";
+    return new RetrainOutcome(status, ExitCodes.OK, created, attempted, stored.orElseThrow(), executionId, null);
   }
 
-  private static Map<String, Object> details(StoredRequest request, boolean created) {
+  /** What the audit log records of a stored request. */
+  static Map<String, Object> details(StoredRequest request, boolean created) {
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("request-key", request.requestKey());
     details.put("manifest-id", request.manifestId());
@@ -181,12 +159,6 @@ public class RetrainService {
     request.deliveries().forEach(d -> deliveries.put(d.channel(), d.status()));
     details.put("deliveries", deliveries);
     return details;
-  }
-
-  private void audit(String system, String model, String reason, String actor, String outcome, Long executionId,
-      Map<String, Object> details) {
-    auditLog.record(AuditEntry.of(actor, "trigger-retrain", subject(system, model), reason, outcome, executionId,
-        details));
   }
 
   /** The audit subject of a model: {@code system/model}. */

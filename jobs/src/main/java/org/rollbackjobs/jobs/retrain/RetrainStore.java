@@ -1,8 +1,6 @@
 package org.rollbackjobs.jobs.retrain;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -13,8 +11,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.rollbackjobs.jobs.cli.Output;
 import org.rollbackjobs.jobs.manifest.ManifestContent.TablePin;
+import org.rollbackjobs.jobs.retrain.RetrainStore.Delivery;
+import org.rollbackjobs.jobs.retrain.RetrainStore.StoredRequest;
+import org.rollbackjobs.jobs.store.StoredJson;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -125,14 +125,14 @@ public class RetrainStore {
    * transaction, unless a request with its key exists. Returns whether it was stored now.
    */
   public boolean insertIfAbsent(RetrainRequest request, Long jobExecutionId) {
-    String payload = Output.toJson(request);
+    String payload = StoredJson.write(request);
     Boolean created = ownTransaction.execute(status -> {
       List<Long> ids = jdbc.queryForList("INSERT INTO rollback.retrain_requests (request_key, system, model,"
               + " model_version, manifest_id, trains_on, supersedes, reason, actor, requested_at, job_execution_id,"
               + " payload) VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?::json)"
               + " ON CONFLICT (request_key) DO NOTHING RETURNING id", Long.class,
           request.requestKey(), request.system(), request.model(), request.modelVersion(), request.manifestId(),
-          Output.toJson(request.trainsOn()), request.supersedes(), request.reason(), request.actor(),
+          StoredJson.write(request.trainsOn()), request.supersedes(), request.reason(), request.actor(),
           Timestamp.from(request.requestedAt()), jobExecutionId, payload);
       if (ids.isEmpty()) {
         return false;
@@ -203,16 +203,12 @@ public class RetrainStore {
   }
 
   private static StoredRequest map(ResultSet rs, int row) throws SQLException {
-    try {
-      return new StoredRequest(rs.getLong("id"), rs.getString("request_key"), rs.getString("system"),
+    return new StoredRequest(rs.getLong("id"), rs.getString("request_key"), rs.getString("system"),
           rs.getString("model"), rs.getString("model_version"), rs.getLong("manifest_id"),
-          Output.JSON.readValue(rs.getString("trains_on"), new TypeReference<List<TablePin>>() {}),
+          StoredJson.read(rs.getString("trains_on"), new TypeReference<List<TablePin>>() {}),
           rs.getString("supersedes"), rs.getString("reason"), rs.getString("actor"),
           instant(rs.getTimestamp("requested_at")), (Long) rs.getObject("job_execution_id"), rs.getString("payload"),
           List.of());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read retrain request " + rs.getString("request_key"), e);
-    }
   }
 
   private static Instant instant(Timestamp timestamp) {

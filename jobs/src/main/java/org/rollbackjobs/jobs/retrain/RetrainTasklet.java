@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
+import org.rollbackjobs.jobs.launch.JobOutcomes;
 import org.rollbackjobs.jobs.manifest.Manifest;
 import org.rollbackjobs.jobs.manifest.ManifestContent.ModelPin;
 import org.rollbackjobs.jobs.manifest.ManifestStore;
@@ -20,9 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.StepContribution;
 import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.item.ExecutionContext;
 import org.springframework.batch.repeat.RepeatStatus;
-import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.stereotype.Component;
 
 /**
@@ -106,6 +107,10 @@ class RetrainTasklet implements Tasklet {
     ExecutionContext jobContext = stepExecution.getJobExecution().getExecutionContext();
     jobContext.putString(CREATED, Boolean.toString(created));
     jobContext.putString(ATTEMPTED, String.join(",", attempted));
+    JobOutcomes.details(jobContext, RetrainService.details(store.byKey(request.requestKey()).orElseThrow(), created));
+    if (!created && attempted.isEmpty()) {
+      JobOutcomes.noop(jobContext);
+    }
     contribution.incrementWriteCount(attempted.size() + (created ? 1 : 0));
     if (!failed.isEmpty()) {
       throw new RetrainDeliveryException("retrain request " + request.requestKey() + " for model " + model.name()

@@ -22,7 +22,7 @@ import org.rollbackjobs.iceberg.BadInputException;
 public record SystemDefinition(String name, List<DatasetSpec> datasets, List<FeatureSpec> features,
     List<IndexSpec> indexes, List<ModelSpec> models, Path file, String sha256) {
 
-  static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,62}");
+  public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,62}");
 
   @JsonCreator
   static SystemDefinition fromYaml(@JsonProperty(value = "name", required = true) String name,

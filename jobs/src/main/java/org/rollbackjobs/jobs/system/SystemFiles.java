@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
@@ -16,7 +18,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.rollbackjobs.iceberg.BadInputException;
@@ -54,6 +59,10 @@ public final class SystemFiles {
       }
       return system.withFile(file.toAbsolutePath().normalize(), sha256(bytes));
     } catch (JsonMappingException e) {
+      BadInputException typo = unknownKeyBesideMissing(file, bytes, e);
+      if (typo != null) {
+        throw typo;
+      }
       String problem = problem(e);
       int line = lineOf(bytes, e, problem);
       throw new BadInputException(where(file, line, path(e)) + problem);
@@ -63,6 +72,50 @@ public final class SystemFiles {
     } catch (IOException e) {
       throw new BadInputException("cannot read system file " + file + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * A required key reported missing where the same item has a key the item does not know is almost always a typo
+   * of it ({@code tabel:}): Jackson reports the missing key first, at the end of the item. Name the unknown key,
+   * on its own line, with the valid ones.
+   */
+  private static BadInputException unknownKeyBesideMissing(Path file, byte[] bytes, JsonMappingException e) {
+    List<JsonMappingException.Reference> refs = e.getPath();
+    if (refs.isEmpty() || !String.valueOf(e.getOriginalMessage()).startsWith("Missing required creator property")) {
+      return null;
+    }
+    Object from = refs.get(refs.size() - 1).getFrom();
+    Class<?> type = from instanceof Class<?> c ? c : from == null ? null : from.getClass();
+    if (type == null) {
+      return null;
+    }
+    Set<String> valid = new TreeSet<>();
+    YAML.getDeserializationConfig().introspect(YAML.constructType(type)).findProperties().stream()
+        .filter(BeanPropertyDefinition::hasConstructorParameter)
+        .forEach(p -> valid.add(p.getName()));
+    StringBuilder pointer = new StringBuilder();
+    for (JsonMappingException.Reference ref : refs.subList(0, refs.size() - 1)) {
+      pointer.append('/').append(ref.getFieldName() != null ? ref.getFieldName() : String.valueOf(ref.getIndex()));
+    }
+    JsonNode item;
+    try {
+      item = YAML.readTree(bytes).at(pointer.toString());
+    } catch (IOException unreadable) {
+      return null;
+    }
+    if (valid.isEmpty() || !item.isObject()) {
+      return null;
+    }
+    for (Iterator<String> names = item.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!valid.contains(name)) {
+        String path = path(refs.subList(0, refs.size() - 1));
+        Integer line = keyLines(bytes).get(pointer + "/" + name);
+        return new BadInputException(where(file, line == null ? 0 : line, path.isEmpty() ? name : path + "." + name)
+            + "unknown key (valid keys here: " + String.join(", ", valid) + ")");
+      }
+    }
+    return null;
   }
 
   private static String where(Path file, int line, String path) {
@@ -114,8 +167,12 @@ public final class SystemFiles {
 
   /** {@code features[1].target}, without the key the message itself starts with. */
   private static String path(JsonMappingException e) {
+    return path(e.getPath());
+  }
+
+  private static String path(List<JsonMappingException.Reference> refs) {
     StringBuilder path = new StringBuilder();
-    for (JsonMappingException.Reference ref : e.getPath()) {
+    for (JsonMappingException.Reference ref : refs) {
       if (ref.getFieldName() != null) {
         path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
       } else if (ref.getIndex() >= 0) {

@@ -165,7 +165,7 @@ class RebuildIndexCommandTest extends CliHarness {
     assertThat(jdbc.queryForObject("SELECT count(*) FROM rollback.index_builds", Long.class)).isEqualTo(builds);
     assertThat(versionsServed()).containsExactly(A + "=" + DOCUMENTS);
     JsonNode history = run("history", "--table", "app.docs", "--json").json().get("records");
-    assertThat(history.get(0).get("outcome").asText()).isEqualTo("rejected");
+    assertThat(history.get(0).get("outcome").asText()).isEqualTo("refused");
   }
 
   @Test

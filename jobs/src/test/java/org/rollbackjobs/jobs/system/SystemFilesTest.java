@@ -57,6 +57,25 @@ class SystemFilesTest {
   }
 
   @Test
+  void aTypoInARequiredKeyIsNamedAsTheUnknownKeyOnItsOwnLine() {
+    assertThatThrownBy(() -> parse(EXAMPLE.replace("  - table: shop.transactions", "  - tabel: shop.transactions")))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("line 3")
+        .hasMessageContaining("datasets[0].tabel")
+        .hasMessageContaining("unknown key")
+        .hasMessageContaining("table");
+  }
+
+  @Test
+  void aTypoInANestedKeyIsNamedOnItsOwnLine() {
+    assertThatThrownBy(() -> parse(EXAMPLE.replace("      webhook: http", "      webhok: http")))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("line 19")
+        .hasMessageContaining("models[0].trigger.webhok")
+        .hasMessageContaining("unknown key");
+  }
+
+  @Test
   void anUnknownKeyIsNamedWithItsLineAndTheValidKeys() {
     assertThatThrownBy(() -> parse(EXAMPLE.replace("    pipeline: customer_txn_features",
         "    pipeline: customer_txn_features\n    pipline_version: 2")))

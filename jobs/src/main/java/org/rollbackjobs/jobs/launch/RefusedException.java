@@ -1,4 +1,4 @@
-package org.rollbackjobs.jobs.cli;
+package org.rollbackjobs.jobs.launch;
 
 /** A guard refused the request (exit code 4): another rollback runs, approval missing, readiness failed, ... */
 public class RefusedException extends RuntimeException {
