@@ -24,7 +24,7 @@ import org.testcontainers.utility.DockerImageName;
  *
  * <ol>
  *   <li>{@code ROLLBACK_TEST_JDBC_URL} (with {@code ROLLBACK_TEST_JDBC_USER}, {@code ROLLBACK_TEST_JDBC_PASSWORD}),
- *   <li>Testcontainers with {@code pgvector/pgvector:pg17} when a Docker engine answers,
+ *   <li>Testcontainers with {@code pgvector/pgvector:0.8.0-pg17} when a Docker engine answers,
  *   <li>the project's own {@code .ci/pgvector-local.sh}, which starts PostgreSQL 17 with pgvector without Docker.
  * </ol>
  *
@@ -35,6 +35,12 @@ public final class TestPostgres {
   public static final String URL_ENV = "ROLLBACK_TEST_JDBC_URL";
   public static final String USER_ENV = "ROLLBACK_TEST_JDBC_USER";
   public static final String PASSWORD_ENV = "ROLLBACK_TEST_JDBC_PASSWORD";
+  /**
+   * The Testcontainers image, pinned to an exact pgvector release: the pgvector 0.8.0 that
+   * {@code .ci/pgvector-local.sh} installs (Debian trixie's postgresql-17-pgvector) on PostgreSQL 17, so both
+   * ways of running the tests test the same extension. A floating tag such as {@code pg17} would move on its own.
+   */
+  public static final String IMAGE = "pgvector/pgvector:0.8.0-pg17";
 
   private static TestPostgres instance;
 
@@ -97,7 +103,7 @@ public final class TestPostgres {
       server = new TestPostgres(url, envOr(USER_ENV, "postgres"), envOr(PASSWORD_ENV, ""), "env " + URL_ENV);
     } else if (dockerAnswers()) {
       PostgreSQLContainer<?> container = new PostgreSQLContainer<>(
-          DockerImageName.parse("pgvector/pgvector:pg17").asCompatibleSubstituteFor("postgres"));
+          DockerImageName.parse(IMAGE).asCompatibleSubstituteFor("postgres"));
       container.start();
       server = new TestPostgres(container.getJdbcUrl(), container.getUsername(), container.getPassword(), "testcontainers");
     } else {

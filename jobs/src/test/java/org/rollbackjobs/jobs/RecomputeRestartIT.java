@@ -1,6 +1,7 @@
 package org.rollbackjobs.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -16,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -106,19 +109,20 @@ class RecomputeRestartIT {
     Path out = Files.createTempFile("killed-out", ".txt");
     Path err = Files.createTempFile("killed-err", ".txt");
     Process killed = jar(out, err, recompute("features.restarted")).start();
-    long deadline = System.currentTimeMillis() + TimeUnit.MINUTES.toMillis(3);
-    Long execution = null;
+    AtomicReference<Long> started = new AtomicReference<>();
     try (Connection db = TestPostgres.get().connect()) {
-      while (execution == null || !"COMPLETED".equals(stepStatuses(db, execution).get("recompute-map-partition:map-00000"))) {
-        assertThat(killed.isAlive()).as("still running: " + Files.readString(err)).isTrue();
-        assertThat(System.currentTimeMillis()).as("first partition done in time").isLessThan(deadline);
-        if (execution == null) {
-          Matcher matcher = EXECUTION.matcher(Files.readString(err));
-          execution = matcher.find() ? Long.parseLong(matcher.group(1)) : null;
-        }
-        Thread.sleep(5);
-      }
+      await("first partition done in time").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(5))
+          .until(() -> {
+            assertThat(killed.isAlive()).as("still running: " + Files.readString(err)).isTrue();
+            if (started.get() == null) {
+              Matcher matcher = EXECUTION.matcher(Files.readString(err));
+              started.set(matcher.find() ? Long.parseLong(matcher.group(1)) : null);
+            }
+            return started.get() != null
+                && "COMPLETED".equals(stepStatuses(db, started.get()).get("recompute-map-partition:map-00000"));
+          });
     }
+    Long execution = started.get();
     killed.destroyForcibly();
     assertThat(killed.waitFor(1, TimeUnit.MINUTES)).isTrue();
     String killedLog = Files.readString(err);

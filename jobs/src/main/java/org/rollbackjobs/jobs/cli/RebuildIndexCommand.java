@@ -244,7 +244,7 @@ class RebuildIndexCommand implements Callable<Integer>, Validated {
     }
     AnnSpec annSpec = new AnnSpec(ann == null ? AnnMethod.HNSW : AnnMethod.parse(ann),
         or(hnswM, defaults.hnswM()), or(hnswEfConstruction, defaults.hnswEfConstruction()), or(ivfflatLists, 0),
-        maintenanceWorkMem == null ? defaults.maintenanceWorkMem() : maintenanceWorkMem,
+        maintenanceWorkMem == null ? defaults.maintenanceWorkMemSetting() : maintenanceWorkMem,
         or(parallelWorkers, defaults.parallelWorkers()), or(efSearch, defaults.hnswEfSearch()), or(ivfflatProbes, 0));
     ProbeSettings probe = new ProbeSettings(recallFloor == null ? defaults.recallFloor() : recallFloor,
         defaults.recallSample(), defaults.recallK());

@@ -8,10 +8,12 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import javax.sql.DataSource;
 import org.apache.iceberg.Table;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.TestInstance;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.GenericRecord;
@@ -32,14 +34,17 @@ import org.rollbackjobs.vector.source.DocumentCursor;
 import org.rollbackjobs.vector.source.IcebergDocumentSource;
 import org.rollbackjobs.vector.testing.Documents;
 import org.rollbackjobs.vector.testing.Legacy;
+import org.rollbackjobs.vector.testing.Registry;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * {@code rebuild-index} from the command line, on the incident it exists for: an index made by an application
- * with plain SQL, part of it re-embedded in place with another model of the same dimension.
+ * with plain SQL, part of it re-embedded in place with another model of the same dimension. Each test works on its
+ * own copy of that index, in a schema of its own ({@link #mixedIndex()}, {@link #rolledBack()}); the documents and
+ * their mixed vectors are made once.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RebuildIndexCommandTest extends CliHarness {
   static final String A = "all-minilm-l6-v2-q";
   static final String B = "bge-small-en-v15-q";
@@ -49,21 +54,23 @@ class RebuildIndexCommandTest extends CliHarness {
   @Autowired JdbcTemplate jdbc;
   @Autowired JobRepository jobRepository;
 
-  static boolean created;
-  static Table table;
+  Table table;
+  /** The mixed index as the application made it, never changed: each test works on a copy. */
+  String template;
+  /** This test's schema. */
+  String app;
+  Registry.Snapshot registry;
 
-  private void mixedIndex() {
-    if (created) {
-      return;
-    }
+  @BeforeAll
+  void documentsAndTheMixedIndex() {
     table = Documents.create(catalog, "kb.cli_articles", DOCUMENTS, 2, 17);
     IcebergDocumentSource source = IcebergDocumentSource.of(table, null, "id", "text");
+    template = freshSchema("cli_template");
     var pool = Executors.newFixedThreadPool(2);
     try {
       Embedder a = BuiltInModel.ALL_MINILM_L6_V2_Q.embedder(pool);
       Embedder b = BuiltInModel.BGE_SMALL_EN_V15_Q.embedder(pool);
-      jdbc.execute("CREATE SCHEMA IF NOT EXISTS app");
-      Legacy.create(dataSource, "app", "docs", source, a);
+      Legacy.create(dataSource, template, "docs", source, a);
       List<Document> part = new ArrayList<>();
       try (DocumentCursor all = source.open(0)) {
         all.forEachRemaining(d -> {
@@ -72,27 +79,57 @@ class RebuildIndexCommandTest extends CliHarness {
           }
         });
       }
-      Legacy.reembed(dataSource, "app", "docs", part, b);
+      Legacy.reembed(dataSource, template, "docs", part, b);
     } finally {
       pool.shutdownNow();
     }
-    created = true;
+  }
+
+  @BeforeEach
+  void ownSchema() {
+    registry = Registry.snapshot(dataSource);
+    app = freshSchema("app");
+  }
+
+  @AfterEach
+  void restoreTheRegistry() {
+    registry.restore();
+  }
+
+  private String freshSchema(String prefix) {
+    String schema = prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+    jdbc.execute("CREATE SCHEMA " + schema);
+    return schema;
+  }
+
+  /** The mixed index {@code docs} in this test's schema, both versions known and active as after their deploys. */
+  private void mixedIndex() {
+    jdbc.execute("CREATE TABLE " + app + ".docs (LIKE " + template + ".docs INCLUDING ALL)");
+    jdbc.execute("INSERT INTO " + app + ".docs SELECT * FROM " + template + ".docs");
+    Registry.deployed(dataSource, BuiltInModel.ALL_MINILM_L6_V2_Q.version(), BuiltInModel.BGE_SMALL_EN_V15_Q.version());
+  }
+
+  /** The mixed index rolled back to A by the command: B quarantined by that build. */
+  private void rolledBack() {
+    mixedIndex();
+    Result result = rebuild("--embedding", A, "--reason", "bge deploy broke search", "--actor", "oncall-7");
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
+    assertThat(result.json().get("quarantined").get(0).asText()).isEqualTo(B);
   }
 
   private Result rebuild(String... extra) {
-    List<String> args = new ArrayList<>(List.of("rebuild-index", "--index", "docs", "--schema", "app",
+    List<String> args = new ArrayList<>(List.of("rebuild-index", "--index", "docs", "--schema", app,
         "--source-table", "kb.cli_articles", "--json"));
     args.addAll(List.of(extra));
     return run(args.toArray(String[]::new));
   }
 
   private List<String> versionsServed() {
-    return jdbc.queryForList("SELECT embedding_version || '=' || count(*) FROM app.docs GROUP BY embedding_version"
-        + " ORDER BY 1", String.class);
+    return jdbc.queryForList("SELECT embedding_version || '=' || count(*) FROM " + app + ".docs"
+        + " GROUP BY embedding_version ORDER BY 1", String.class);
   }
 
   @Test
-  @Order(1)
   void aDryRunShowsTheMixedStateAndThePlanAndChangesNothing() {
     mixedIndex();
     Result dry = rebuild("--embedding", A, "--dry-run");
@@ -107,19 +144,18 @@ class RebuildIndexCommandTest extends CliHarness {
     assertThat(json.get("rollback").asBoolean()).isTrue();
     assertThat(json.get("would-quarantine").get(0).asText()).isEqualTo(B);
     assertThat(json.get("vectors").asText()).isEqualTo("model " + A);
-    assertThat(jdbc.queryForObject("SELECT relkind::text FROM pg_class WHERE oid = 'app.docs'::regclass", String.class))
+    assertThat(jdbc.queryForObject("SELECT relkind::text FROM pg_class WHERE oid = '" + app + ".docs'::regclass", String.class))
         .isEqualTo("r");
-    assertThat(jdbc.queryForObject("SELECT count(*) FROM rollback.index_builds WHERE index_schema = 'app'", Long.class))
+    assertThat(jdbc.queryForObject("SELECT count(*) FROM rollback.index_builds WHERE index_schema = ?", Long.class, app))
         .isZero();
 
-    Result text = run("rebuild-index", "--index", "docs", "--schema", "app", "--source-table", "kb.cli_articles",
+    Result text = run("rebuild-index", "--index", "docs", "--schema", app, "--source-table", "kb.cli_articles",
         "--embedding", A, "--dry-run");
-    assertThat(text.stdout()).contains("Dry run: rebuild index app.docs", "(MIXED)", "would quarantine " + B,
+    assertThat(text.stdout()).contains("Dry run: rebuild index " + app + ".docs", "(MIXED)", "would quarantine " + B,
         "Nothing was changed.");
   }
 
   @Test
-  @Order(2)
   void theRebuildServesOnlyTheRolledBackVersionForEveryDocumentAndQuarantinesTheOther() {
     mixedIndex();
     Result result = rebuild("--embedding", A, "--reason", "bge deploy broke search", "--actor", "oncall-7");
@@ -139,13 +175,13 @@ class RebuildIndexCommandTest extends CliHarness {
     long execution = json.get("job-execution-id").asLong();
 
     assertThat(versionsServed()).containsExactly(A + "=" + DOCUMENTS);
-    assertThat(jdbc.queryForObject("SELECT count(DISTINCT doc_id) FROM app.docs", Long.class)).isEqualTo(DOCUMENTS);
-    assertThat(jdbc.queryForObject("SELECT count(*) FROM app.docs WHERE source_snapshot = ?", Long.class,
+    assertThat(jdbc.queryForObject("SELECT count(DISTINCT doc_id) FROM " + app + ".docs", Long.class)).isEqualTo(DOCUMENTS);
+    assertThat(jdbc.queryForObject("SELECT count(*) FROM " + app + ".docs WHERE source_snapshot = ?", Long.class,
         table.currentSnapshot().snapshotId())).isEqualTo(DOCUMENTS);
     assertThat(jdbc.queryForObject("SELECT status FROM rollback.embedding_versions WHERE name = ?", String.class, B))
         .isEqualTo("quarantined");
 
-    JsonNode history = run("history", "--table", "app.docs", "--json").json().get("records");
+    JsonNode history = run("history", "--table", app + ".docs", "--json").json().get("records");
     assertThat(history.get(0).get("outcome").asText()).isEqualTo("completed");
     assertThat(history.get(0).get("command").asText()).isEqualTo("rebuild-index");
     assertThat(history.get(0).get("actor").asText()).isEqualTo("oncall-7");
@@ -153,9 +189,8 @@ class RebuildIndexCommandTest extends CliHarness {
   }
 
   @Test
-  @Order(3)
   void rebuildingToTheQuarantinedVersionIsRefusedWithExitFour() {
-    mixedIndex();
+    rolledBack();
     long builds = jdbc.queryForObject("SELECT count(*) FROM rollback.index_builds", Long.class);
 
     Result refused = rebuild("--embedding", B, "--reason", "try bge again");
@@ -164,28 +199,26 @@ class RebuildIndexCommandTest extends CliHarness {
     assertThat(refused.json().get("error").asText()).contains("'" + B + "' is quarantined", "--override-quarantine");
     assertThat(jdbc.queryForObject("SELECT count(*) FROM rollback.index_builds", Long.class)).isEqualTo(builds);
     assertThat(versionsServed()).containsExactly(A + "=" + DOCUMENTS);
-    JsonNode history = run("history", "--table", "app.docs", "--json").json().get("records");
+    JsonNode history = run("history", "--table", app + ".docs", "--json").json().get("records");
     assertThat(history.get(0).get("outcome").asText()).isEqualTo("refused");
   }
 
   @Test
-  @Order(4)
   void theSameRebuildAgainIsANoop() {
-    mixedIndex();
+    rolledBack();
     Result again = rebuild("--embedding", A, "--reason", "again");
     assertThat(again.exitCode()).as(again.stderr()).isZero();
     assertThat(again.json().get("status").asText()).isEqualTo("noop");
   }
 
   @Test
-  @Order(5)
   void switchBackReturnsToThePreviousBuildInstantlyAndBackAgain() {
-    mixedIndex();
-    Result dry = run("rebuild-index", "--index", "docs", "--schema", "app", "--switch-back", "--dry-run", "--json");
+    rolledBack();
+    Result dry = run("rebuild-index", "--index", "docs", "--schema", app, "--switch-back", "--dry-run", "--json");
     assertThat(dry.exitCode()).as(dry.stderr()).isZero();
     assertThat(dry.json().get("lift-quarantine").get(0).asText()).isEqualTo(B);
 
-    Result back = run("rebuild-index", "--index", "docs", "--schema", "app", "--switch-back", "--reason",
+    Result back = run("rebuild-index", "--index", "docs", "--schema", app, "--switch-back", "--reason",
         "the rollback made it worse", "--json");
 
     assertThat(back.exitCode()).as(back.stderr()).isZero();
@@ -194,19 +227,18 @@ class RebuildIndexCommandTest extends CliHarness {
     assertThat(jdbc.queryForObject("SELECT status FROM rollback.embedding_versions WHERE name = ?", String.class, B))
         .isNotEqualTo("quarantined");
 
-    Result forward = run("rebuild-index", "--index", "docs", "--schema", "app", "--switch-back", "--reason",
+    Result forward = run("rebuild-index", "--index", "docs", "--schema", app, "--switch-back", "--reason",
         "no, it was right", "--json");
     assertThat(forward.exitCode()).as(forward.stderr()).isZero();
     assertThat(versionsServed()).containsExactly(A + "=" + DOCUMENTS);
   }
 
   @Test
-  @Order(6)
   void aRebuildOfAnIndexThatAnotherLiveProcessIsRebuildingIsRefused() throws Exception {
     mixedIndex();
     // what a rebuild running in another process looks like in the job repository
     JobParameters running = new JobParametersBuilder()
-        .addString(RebuildIndexRequest.INDEX, "app.docs")
+        .addString(RebuildIndexRequest.INDEX, app + ".docs")
         .addString(RebuildIndexRequest.RUN_ID, "other-process")
         .addString(JobRunner.PROCESS_PID, Long.toString(ProcessHandle.current().pid()), false)
         .addString(JobRunner.PROCESS_HOST, java.net.InetAddress.getLocalHost().getHostName(), false)
@@ -227,19 +259,18 @@ class RebuildIndexCommandTest extends CliHarness {
   }
 
   @Test
-  @Order(7)
   void aSecondIndexFromAPostgresQueryIsCreatedWithCreate() {
-    jdbc.execute("CREATE TABLE IF NOT EXISTS app.faq (faq_id bigint, question text)");
-    jdbc.execute("INSERT INTO app.faq SELECT g, 'How do I reset password number ' || g || '?' FROM generate_series(1, 60) g");
+    jdbc.execute("CREATE TABLE " + app + ".faq (faq_id bigint, question text)");
+    jdbc.execute("INSERT INTO " + app + ".faq SELECT g, 'How do I reset password number ' || g || '?' FROM generate_series(1, 60) g");
 
-    Result result = run("rebuild-index", "--index", "faq_index", "--schema", "app", "--create", "--embedding", A,
-        "--source-query", "SELECT faq_id, question FROM app.faq", "--id-column", "faq_id", "--text-column",
+    Result result = run("rebuild-index", "--index", "faq_index", "--schema", app, "--create", "--embedding", A,
+        "--source-query", "SELECT faq_id, question FROM " + app + ".faq", "--id-column", "faq_id", "--text-column",
         "question", "--ann", "ivfflat", "--reason", "new faq search", "--json");
 
     assertThat(result.exitCode()).as(result.stderr()).isZero();
     assertThat(result.json().get("rows").asLong()).isEqualTo(60);
     assertThat(result.json().get("rollback").asBoolean()).isFalse();
-    assertThat(jdbc.queryForObject("SELECT count(*) FROM app.faq_index WHERE source_snapshot IS NULL", Long.class))
+    assertThat(jdbc.queryForObject("SELECT count(*) FROM " + app + ".faq_index WHERE source_snapshot IS NULL", Long.class))
         .isEqualTo(60);
     assertThat(jdbc.queryForObject("SELECT amname FROM pg_am a JOIN pg_class c ON c.relam = a.oid"
         + " WHERE c.relname = ?", String.class, "faq_index__b" + result.json().get("build-id").asLong() + "_ann"))
@@ -247,17 +278,16 @@ class RebuildIndexCommandTest extends CliHarness {
   }
 
   @Test
-  @Order(8)
   void anIndexCanBeRebuiltFromStoredEmbeddingsWithoutRunningAModel() {
-    mixedIndex();
+    rolledBack();
     Schema schema = new Schema(
         Types.NestedField.required(1, "doc_id", Types.LongType.get()),
         Types.NestedField.required(2, "embedding_version", Types.StringType.get()),
         Types.NestedField.required(3, "embedding", Types.ListType.ofRequired(4, Types.FloatType.get())));
-    Table stored = catalog.createTable(TableIdentifier.of("kb", "cli_vectors"), schema);
+    Table stored = catalog.createTable(TableIdentifier.of("kb", app + "_vectors"), schema);
     // the vectors the serving A build holds, exported as an application would keep them
     List<Record> rows = new ArrayList<>();
-    jdbc.query("SELECT doc_id, embedding::text FROM app.docs", rs -> {
+    jdbc.query("SELECT doc_id, embedding::text FROM " + app + ".docs", rs -> {
       GenericRecord r = GenericRecord.create(schema);
       r.setField("doc_id", rs.getLong(1));
       r.setField("embedding_version", A);
@@ -270,14 +300,14 @@ class RebuildIndexCommandTest extends CliHarness {
     });
     stored.newAppend().appendFile(GenericDataFiles.write(stored, rows)).commit();
 
-    Result result = run("rebuild-index", "--index", "docs_stored", "--schema", "app", "--create", "--embedding", A,
-        "--source-table", "kb.cli_articles", "--stored-embeddings", "kb.cli_vectors", "--reason", "from stored",
+    Result result = run("rebuild-index", "--index", "docs_stored", "--schema", app, "--create", "--embedding", A,
+        "--source-table", "kb.cli_articles", "--stored-embeddings", "kb." + app + "_vectors", "--reason", "from stored",
         "--json");
 
     assertThat(result.exitCode()).as(result.stderr()).isZero();
-    assertThat(result.json().get("vectors").asText()).startsWith("stored rollback.kb.cli_vectors@");
+    assertThat(result.json().get("vectors").asText()).startsWith("stored rollback.kb." + app + "_vectors@");
     assertThat(result.json().get("rows").asLong()).isEqualTo(DOCUMENTS);
-    assertThat(jdbc.queryForObject("SELECT count(*) FROM app.docs_stored s JOIN app.docs d USING (doc_id)"
+    assertThat(jdbc.queryForObject("SELECT count(*) FROM " + app + ".docs_stored s JOIN " + app + ".docs d USING (doc_id)"
         + " WHERE s.embedding = d.embedding AND s.content_hash = d.content_hash", Long.class)).isEqualTo(DOCUMENTS);
   }
 }

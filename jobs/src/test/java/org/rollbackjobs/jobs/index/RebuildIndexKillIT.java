@@ -2,6 +2,7 @@ package org.rollbackjobs.jobs.index;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
@@ -11,11 +12,14 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.core.ConditionTimeoutException;
 import org.apache.iceberg.catalog.Catalog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -101,27 +105,26 @@ class RebuildIndexKillIT {
         "--reason", "kill test", "--json", "--rollback.vector.progress-interval=1s");
 
     // wait until some chunks are committed, then SIGKILL
-    String buildTable = null;
-    long committed = 0;
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-    while (committed < 300) {
-      if (!rebuild.isAlive()) {
-        fail("the rebuild ended before it could be killed (exit " + rebuild.exitValue() + "): "
-            + Files.readString(err, StandardCharsets.UTF_8));
-      }
-      if (System.nanoTime() > deadline) {
-        rebuild.destroyForcibly();
-        fail("no load progress within 3 minutes: " + Files.readString(err, StandardCharsets.UTF_8));
-      }
-      try {
-        buildTable = string(db, "SELECT build_table FROM rollback.index_builds WHERE index_schema = 'killit'"
-            + " AND kind = 'build'");
-        committed = buildTable == null ? 0 : count(db, "SELECT count(*) FROM killit." + buildTable);
-      } catch (SQLException notYet) {
-        // the application has not created its schema yet
-      }
-      Thread.sleep(20);
+    AtomicReference<String> loading = new AtomicReference<>();
+    try {
+      await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(20)).until(() -> {
+        if (!rebuild.isAlive()) {
+          fail("the rebuild ended before it could be killed (exit " + rebuild.exitValue() + "): "
+              + Files.readString(err, StandardCharsets.UTF_8));
+        }
+        try {
+          loading.set(string(db, "SELECT build_table FROM rollback.index_builds WHERE index_schema = 'killit'"
+              + " AND kind = 'build'"));
+          return loading.get() != null && count(db, "SELECT count(*) FROM killit." + loading.get()) >= 300;
+        } catch (SQLException notYet) {
+          return false; // the application has not created its schema yet
+        }
+      });
+    } catch (ConditionTimeoutException e) {
+      rebuild.destroyForcibly();
+      fail("no load progress within 3 minutes: " + Files.readString(err, StandardCharsets.UTF_8));
     }
+    String buildTable = loading.get();
     rebuild.destroyForcibly(); // SIGKILL
     assertThat(rebuild.waitFor(1, TimeUnit.MINUTES)).isTrue();
     assertThat(rebuild.exitValue()).isNotZero();

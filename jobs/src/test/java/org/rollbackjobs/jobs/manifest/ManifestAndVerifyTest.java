@@ -9,54 +9,66 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.iceberg.Table;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.rollbackjobs.iceberg.features.TxnSource;
 import org.rollbackjobs.jobs.CliHarness;
 
 /**
  * Manifests and verification of the Iceberg components of a system, on real tables: a clean system captures and
- * verifies clean; each mixed-version state is reported with exit 3 and its finding kind.
+ * verifies clean; each mixed-version state is reported with exit 3 and its finding kind. Each test has a system of
+ * its own (its own name, tables and manifests), made by {@link #system()} and, where it starts from a captured
+ * and clean system, {@link #captured()}.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ManifestAndVerifyTest extends CliHarness {
+  /** This test's system name, also the namespace of its tables. */
+  String mv;
   Path systemFile;
   long monday;
   long tuesday;
-  long manifestId;
 
-  @BeforeAll
+  @BeforeEach
   void system() throws IOException {
-    Table source = TxnSource.create(catalog, "mv.txn");
+    mv = "mv" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+    Table source = TxnSource.create(catalog, mv + ".txn");
     monday = TxnSource.append(source, TxnSource.rows(TxnSource.SCHEMA, 21, 2_000, 100), 2);
     tuesday = TxnSource.append(source, TxnSource.rows(TxnSource.SCHEMA, 22, 2_000, 150), 2);
-    systemFile = Files.createTempDirectory("systems").resolve("mv.yml");
+    systemFile = Files.createTempDirectory("systems").resolve(mv + ".yml");
     Files.writeString(systemFile, """
-        name: mv
+        name: MV
         datasets:
-          - table: mv.txn
+          - table: MV.txn
         features:
           - name: customer_features
-            source: mv.txn
+            source: MV.txn
             pipeline: customer_txn_features
-            target: mv.customer_features
+            target: MV.customer_features
         models:
           - name: churn
             version: "7"
-            trains-on: [mv.txn, mv.customer_features]
-        """);
+            trains-on: [MV.txn, MV.customer_features]
+        """.replace("MV", mv));
     Result recompute = recompute(tuesday, "1");
     assertThat(recompute.exitCode()).as(recompute.stderr()).isZero();
   }
 
+  /** The system captured (manifest "deploy 1"), its model retrained on it, verified clean: the manifest id. */
+  private long captured() {
+    Result capture = run("manifest", "capture", "--system-file", systemFile.toString(), "--reason", "deploy 1",
+        "--actor", "tester", "--json");
+    assertThat(capture.exitCode()).as(capture.stderr() + capture.stdout()).isZero();
+    Result retrain = run("trigger-retrain", "--system-file", systemFile.toString(), "--model", "churn", "--reason",
+        "train on deploy 1", "--json");
+    assertThat(retrain.exitCode()).as(retrain.stderr()).isZero();
+    Result verify = verify();
+    assertThat(verify.exitCode()).as(verify.stdout()).isZero();
+    return capture.json().get("manifest-id").asLong();
+  }
+
   private Result recompute(long snapshot, String version) {
     return run("recompute-features", "--pipeline", "customer_txn_features", "--version", version, "--source",
-        "mv.txn", "--source-snapshot", Long.toString(snapshot), "--target", "mv.customer_features", "--reason", "t");
+        mv + ".txn", "--source-snapshot", Long.toString(snapshot), "--target", mv + ".customer_features", "--reason", "t");
   }
 
   private Result verify(String... more) {
@@ -72,7 +84,6 @@ class ManifestAndVerifyTest extends CliHarness {
   }
 
   @Test
-  @Order(1)
   void verifyBeforeAnyManifestIsBadInput() {
     Result result = verify();
     assertThat(result.exitCode()).isEqualTo(2);
@@ -80,7 +91,6 @@ class ManifestAndVerifyTest extends CliHarness {
   }
 
   @Test
-  @Order(2)
   void aCleanSystemCapturesWithTagsAndVerifiesClean() {
     Result dry = run("manifest", "capture", "--system-file", systemFile.toString(), "--dry-run", "--json");
     assertThat(dry.exitCode()).as(dry.stderr()).isZero();
@@ -90,7 +100,7 @@ class ManifestAndVerifyTest extends CliHarness {
         "--actor", "tester", "--json");
     assertThat(capture.exitCode()).as(capture.stderr() + capture.stdout()).isZero();
     JsonNode json = capture.json();
-    manifestId = json.get("manifest-id").asLong();
+    long manifestId = json.get("manifest-id").asLong();
     JsonNode content = json.get("content");
     assertThat(content.get("datasets").get(0).get("snapshot-id").asLong()).isEqualTo(tuesday);
     JsonNode feature = content.get("features").get(0);
@@ -99,9 +109,9 @@ class ManifestAndVerifyTest extends CliHarness {
     assertThat(content.get("models").get(0).get("version").asText()).isEqualTo("7");
     assertThat(content.get("models").get(0).get("trains-on")).hasSize(2);
 
-    String tag = "manifest-mv-" + manifestId;
-    assertThat(table("mv.txn").refs().get(tag).snapshotId()).isEqualTo(tuesday);
-    assertThat(table("mv.customer_features").refs()).containsKey(tag);
+    String tag = "manifest-" + mv + "-" + manifestId;
+    assertThat(table(mv + ".txn").refs().get(tag).snapshotId()).isEqualTo(tuesday);
+    assertThat(table(mv + ".customer_features").refs()).containsKey(tag);
 
     // a model that was never retrained on the pinned snapshots is mixed-version state
     Result untrained = verify();
@@ -116,17 +126,17 @@ class ManifestAndVerifyTest extends CliHarness {
     assertThat(verify.json().get("status").asText()).isEqualTo("clean");
     assertThat(verify.json().get("manifest-id").asLong()).isEqualTo(manifestId);
 
-    Result list = run("manifest", "list", "--system", "mv", "--json");
+    Result list = run("manifest", "list", "--system", mv, "--json");
     assertThat(list.json().get("manifests").get(0).get("manifest-id").asLong()).isEqualTo(manifestId);
     Result show = run("manifest", "show", Long.toString(manifestId));
     assertThat(show.exitCode()).isZero();
-    assertThat(show.stdout()).contains("mv.txn").contains("customer_txn_features version 1");
+    assertThat(show.stdout()).contains(mv + ".txn").contains("customer_txn_features version 1");
   }
 
   @Test
-  @Order(3)
   void newDataInADatasetIsReportedAndARestoreMakesItClean() {
-    TxnSource.append(table("mv.txn"), TxnSource.rows(TxnSource.SCHEMA, 23, 500, 50), 1);
+    captured();
+    TxnSource.append(table(mv + ".txn"), TxnSource.rows(TxnSource.SCHEMA, 23, 500, 50), 1);
     Result verify = verify();
     assertThat(verify.exitCode()).isEqualTo(3);
     assertThat(kinds(verify.json())).contains("dataset-content-differs");
@@ -137,17 +147,17 @@ class ManifestAndVerifyTest extends CliHarness {
     Result refused = run("manifest", "capture", "--system-file", systemFile.toString(), "--reason", "r", "--json");
     assertThat(refused.exitCode()).isEqualTo(3);
     assertThat(kinds(refused.json())).contains("feature-source-mismatch");
-    assertThat(run("manifest", "list", "--system", "mv", "--json").json().get("manifests")).hasSize(1);
+    assertThat(run("manifest", "list", "--system", mv, "--json").json().get("manifests")).hasSize(1);
 
-    Result restore = run("restore", "--table", "mv.txn", "--to-snapshot", Long.toString(tuesday), "--reason", "r");
+    Result restore = run("restore", "--table", mv + ".txn", "--to-snapshot", Long.toString(tuesday), "--reason", "r");
     assertThat(restore.exitCode()).as(restore.stderr()).isZero();
     Result clean = verify();
     assertThat(clean.exitCode()).as(clean.stdout()).isZero();
   }
 
   @Test
-  @Order(4)
   void aFeatureTableComputedFromAnotherSnapshotIsReported() {
+    captured();
     assertThat(recompute(monday, "1").exitCode()).isZero();
     Result verify = verify();
     assertThat(verify.exitCode()).isEqualTo(3);
@@ -172,9 +182,9 @@ class ManifestAndVerifyTest extends CliHarness {
   }
 
   @Test
-  @Order(5)
   void rowsWrittenWithoutLineageAreReported() {
-    Table features = table("mv.customer_features");
+    captured();
+    Table features = table(mv + ".customer_features");
     features.newDelete().deleteFromRowFilter(org.apache.iceberg.expressions.Expressions.alwaysTrue()).commit();
     Result verify = verify();
     assertThat(verify.exitCode()).isEqualTo(3);
@@ -184,9 +194,9 @@ class ManifestAndVerifyTest extends CliHarness {
   }
 
   @Test
-  @Order(6)
   void anInconsistentCaptureIsAllowedWhenAskedAndRecorded() {
-    TxnSource.append(table("mv.txn"), TxnSource.rows(TxnSource.SCHEMA, 24, 100, 10), 1);
+    long manifestId = captured();
+    TxnSource.append(table(mv + ".txn"), TxnSource.rows(TxnSource.SCHEMA, 24, 100, 10), 1);
     Result capture = run("manifest", "capture", "--system-file", systemFile.toString(), "--reason", "hotfix",
         "--allow-inconsistent", "--json");
     assertThat(capture.exitCode()).as(capture.stderr()).isZero();
@@ -200,8 +210,8 @@ class ManifestAndVerifyTest extends CliHarness {
 
     Result retire = run("manifest", "retire", Long.toString(second), "--reason", "superseded", "--json");
     assertThat(retire.exitCode()).as(retire.stderr()).isZero();
-    assertThat(table("mv.txn").refs()).doesNotContainKey("manifest-mv-" + second);
-    assertThat(table("mv.txn").refs()).containsKey("manifest-mv-" + manifestId);
+    assertThat(table(mv + ".txn").refs()).doesNotContainKey("manifest-" + mv + "-" + second);
+    assertThat(table(mv + ".txn").refs()).containsKey("manifest-" + mv + "-" + manifestId);
     assertThat(run("manifest", "retire", Long.toString(second), "--reason", "again", "--json").json()
         .get("status").asText()).isEqualTo("noop");
     // the latest manifest that is not retired is the default again
@@ -209,7 +219,6 @@ class ManifestAndVerifyTest extends CliHarness {
   }
 
   @Test
-  @Order(7)
   void badInputIsRefusedWithExitTwo() {
     assertThat(run("verify", "--json").exitCode()).isEqualTo(2);
     assertThat(run("verify", "--system", "nope", "--json").json().get("error").asText()).contains("no system 'nope'");

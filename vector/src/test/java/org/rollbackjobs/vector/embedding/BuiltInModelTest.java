@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -12,6 +13,17 @@ import org.rollbackjobs.vector.testing.VectorDb;
 
 /** The bundled ONNX models, run for real. */
 class BuiltInModelTest {
+  /**
+   * SHA-256 of the ONNX file each built-in version hashes (LangChain4j 1.8.0-beta15). A dependency upgrade that
+   * swaps a model under the same name fails here: that silent swap is the incident the suite exists for. When an
+   * upgrade really brings new model files, they are new embedding versions (new names), not new hashes here.
+   * Computed with {@code unzip -p langchain4j-embeddings-NAME-VERSION.jar FILE.onnx | sha256sum}.
+   */
+  static final Map<String, String> PINNED_SHA256 = Map.of(
+      "all-minilm-l6-v2", "ca46f1a88a9c6e61b918af1ab38be3e7903b986616551f0a6f10a7ecc5730cd4",
+      "all-minilm-l6-v2-q", "afdb6f1a0e45b715d0bb9b11772f032c399babd23bfc31fed1c170afc848bdb1",
+      "bge-small-en-v15", "828e1496d7fabb79cfa4dcd84fa38625c0d3d21da474a00f08db0f559940cf35",
+      "bge-small-en-v15-q", "6c9c6101a956d62dfb5e7190c538226c0c5bb9cb27b651234b6df063ee7dbfe4");
 
   @Test
   void everyBuiltInVersionIsPinnedByTheHashOfItsOwnModelFile() {
@@ -21,6 +33,8 @@ class BuiltInModelTest {
     Set<String> hashes = versions.stream().map(EmbeddingVersion::artifactSha256).collect(Collectors.toSet());
     assertThat(hashes).hasSize(4).allMatch(h -> h.matches("[0-9a-f]{64}"));
     for (EmbeddingVersion v : versions) {
+      assertThat(v.artifactSha256()).as("SHA-256 of the model file of " + v.name())
+          .isEqualTo(PINNED_SHA256.get(v.name()));
       assertThat(v.dimension()).isEqualTo(384);
       assertThat(v.normalization()).isEqualTo(Normalization.L2);
       assertThat(v.distance()).isEqualTo(Distance.COSINE);

@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -183,15 +185,18 @@ class OpenAiCompatibleEmbedderTest {
 
   @Test
   void aTimeoutIsRetriedLikeAServerError() {
+    // the first answer is held until the client has given up on it and retried (its 500 ms timeout passed)
+    CountDownLatch retried = new CountDownLatch(1);
     script = (n, body, exchange) -> {
       if (n == 0) {
         try {
-          Thread.sleep(1500); // longer than the 500 ms request timeout
+          retried.await(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
         return;
       }
+      retried.countDown();
       embeddings(exchange, body);
     };
 

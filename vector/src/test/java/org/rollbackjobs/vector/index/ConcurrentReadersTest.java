@@ -1,12 +1,14 @@
 package org.rollbackjobs.vector.index;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -95,7 +97,7 @@ class ConcurrentReadersTest {
             continue;
           }
           answers.incrementAndGet();
-          pause(); // leave the two cores some room for the builds themselves
+          pause();
           String build = builds.size() == 1 ? builds.iterator().next() : null;
           if (rows != 10 || builds.size() != 1 || versions.size() != 1
               || (versionOfBuild.containsKey(build) && !versionOfBuild.get(build).equals(versions.iterator().next()))) {
@@ -109,12 +111,28 @@ class ConcurrentReadersTest {
       }
     }
 
+    /**
+     * Throttles the loop, leaving the two cores some room for the builds themselves. Not a synchronisation: the
+     * test waits for what it needs to see with {@link #awaitAnswerFrom}.
+     */
     private static void pause() {
       try {
         Thread.sleep(2);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+
+    /** Waits until a reader has had a good answer from {@code build} (or something went wrong: asserted after). */
+    void awaitAnswerFrom(String build) {
+      long before = answersFrom(build);
+      await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(5)).until(() ->
+          answersFrom(build) > before || !errors.isEmpty() || !badAnswers.isEmpty());
+    }
+
+    private long answersFrom(String build) {
+      AtomicLong count = answersByBuild.get(build);
+      return count == null ? 0 : count.get();
     }
 
     @Override
@@ -144,17 +162,22 @@ class ConcurrentReadersTest {
     List<Long> switchedTo = new ArrayList<>();
     try (readers) {
       readers.started.await();
-      // forward to B (built while readers read A), back to A (a rollback), then toggles with switch-back
+      readers.awaitAnswerFrom(Long.toString(first));
+      // forward to B (built while readers read A), back to A (a rollback), then toggles with switch-back; after
+      // each switch the readers are seen answering from the build now served before the next switch
       long second = rebuild(schema, modelB).commit().build().id();
       versionOfBuild.put(Long.toString(second), modelB.version().name());
       switchedTo.add(second);
+      readers.awaitAnswerFrom(Long.toString(second));
       long third = rebuild(schema, modelA).force(true).overrideQuarantine(true).commit().build().id();
       versionOfBuild.put(Long.toString(third), modelA.version().name());
       switchedTo.add(third);
+      readers.awaitAnswerFrom(Long.toString(third));
       for (int i = 0; i < 10; i++) {
-        switchedTo.add(SwitchBack.of(db).index(IndexName.of(schema, "docs")).overrideQuarantine(true)
-            .reason("toggle " + i).commit().servingBuildId());
-        Thread.sleep(50);
+        long serving = SwitchBack.of(db).index(IndexName.of(schema, "docs")).overrideQuarantine(true)
+            .reason("toggle " + i).commit().servingBuildId();
+        switchedTo.add(serving);
+        readers.awaitAnswerFrom(Long.toString(serving));
       }
     }
 
@@ -176,9 +199,9 @@ class ConcurrentReadersTest {
     Readers readers = new Readers(sql, Map.of());
     try (readers) {
       readers.started.await();
-      Thread.sleep(200);
+      readers.awaitAnswerFrom(modelB.version().name());
       rebuild(schema, modelA).commit();
-      Thread.sleep(200);
+      readers.awaitAnswerFrom(modelA.version().name());
     }
 
     assertThat(readers.errors).isEmpty();

@@ -9,10 +9,9 @@ import java.util.List;
 import javax.sql.DataSource;
 import org.apache.iceberg.Table;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.rollbackjobs.vector.embedding.BuiltInModel;
 import org.rollbackjobs.vector.embedding.Embedder;
@@ -26,14 +25,16 @@ import org.rollbackjobs.vector.source.DocumentCursor;
 import org.rollbackjobs.vector.source.IcebergDocumentSource;
 import org.rollbackjobs.vector.testing.Documents;
 import org.rollbackjobs.vector.testing.Legacy;
+import org.rollbackjobs.vector.testing.Registry;
 import org.rollbackjobs.vector.testing.VectorDb;
 
 /**
  * The incident the suite exists for, with the real models: an index built with model A (all-MiniLM-L6-v2, quantised),
  * part of it re-embedded in place with model B (bge-small-en-v1.5, quantised, the same dimension), then rebuilt
- * from the pinned version A. The steps build on each other, in order.
+ * from the pinned version A. Each test starts from its own copy of the mixed index, in a schema of its own, and
+ * brings it to the state it needs ({@link #mixed()}, {@link #rolledBack()}); the models and the mixed vectors are
+ * computed once.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MixedModelRollbackTest {
   static final int DOCUMENTS = 300;
   static final int REEMBEDDED = 120;
@@ -44,33 +45,29 @@ class MixedModelRollbackTest {
 
   @TempDir static Path warehouse;
   static DataSource db;
-  static String schema;
   static Table table;
   static IcebergDocumentSource source;
   static Embedder modelA;
   static Embedder modelB;
   static EmbeddingVersion a;
   static EmbeddingVersion b;
-  static long rollbackBuild;
+  /** The mixed index made with plain SQL, never changed: each test works on a copy. */
+  static String template;
+
+  String schema;
+  Registry.Snapshot registry;
 
   @BeforeAll
   static void mixedIndexMadeWithPlainSql() {
     db = VectorDb.dataSource();
-    schema = VectorDb.freshSchema("mixed");
+    template = VectorDb.freshSchema("mixed_template");
     table = Documents.create(VectorDb.catalog(warehouse), "kb.articles", DOCUMENTS, 3, 11);
     source = IcebergDocumentSource.of(table, null, "id", "text");
     modelA = BuiltInModel.ALL_MINILM_L6_V2_Q.embedder(VectorDb.executor());
     modelB = BuiltInModel.BGE_SMALL_EN_V15_Q.embedder(VectorDb.executor());
     a = modelA.version();
     b = modelB.version();
-    // both versions known to the suite, as they would be after their deploys
-    try (var c = db.getConnection()) {
-      EmbeddingRegistry.ensure(c, a);
-      EmbeddingRegistry.ensure(c, b);
-    } catch (java.sql.SQLException e) {
-      throw new IllegalStateException(e);
-    }
-    Legacy.create(schema, "docs", source, modelA);
+    Legacy.create(template, "docs", source, modelA);
     List<Document> part = new ArrayList<>();
     try (DocumentCursor all = source.open(0)) {
       all.forEachRemaining(d -> {
@@ -80,10 +77,39 @@ class MixedModelRollbackTest {
       });
     }
     assertThat(part).hasSize(REEMBEDDED);
-    Legacy.reembed(schema, "docs", part, modelB);
+    Legacy.reembed(template, "docs", part, modelB);
   }
 
-  private static IndexRebuild rebuild(String name, Embedder embedder) {
+  @BeforeEach
+  void rememberTheRegistry() {
+    registry = Registry.snapshot(db);
+  }
+
+  @AfterEach
+  void restoreTheRegistry() {
+    registry.restore();
+  }
+
+  /**
+   * A schema of this test's own holding the mixed index {@code docs}, with both versions known to the suite and
+   * active, as they would be after their deploys.
+   */
+  private void mixed() {
+    schema = VectorDb.freshSchema("mixed");
+    VectorDb.execute("CREATE TABLE " + schema + ".docs (LIKE " + template + ".docs INCLUDING ALL)",
+        "INSERT INTO " + schema + ".docs SELECT * FROM " + template + ".docs");
+    Registry.deployed(db, a, b);
+  }
+
+  /** The mixed index rebuilt to A: the id of the build now served. */
+  private long rolledBack() {
+    mixed();
+    RebuildResult result = rebuild("docs", modelA).commit();
+    assertThat(result.switched().rollback()).isTrue();
+    return result.build().id();
+  }
+
+  private IndexRebuild rebuild(String name, Embedder embedder) {
     return IndexRebuild.of(db)
         .index(IndexName.of(schema, name))
         .version(embedder.version())
@@ -95,8 +121,8 @@ class MixedModelRollbackTest {
   }
 
   @Test
-  @Order(1)
   void thePlanSeesTheMixedIndexAndWhatTheRollbackWillQuarantine() {
+    mixed();
     assertThat(VectorDb.column("SELECT embedding_version || '=' || count(*) FROM " + schema
         + ".docs GROUP BY embedding_version ORDER BY 1")).containsExactly(a.name() + "=" + (DOCUMENTS - REEMBEDDED),
         b.name() + "=" + REEMBEDDED);
@@ -116,10 +142,10 @@ class MixedModelRollbackTest {
   }
 
   @Test
-  @Order(2)
   void rebuildingToAServesOnlyAVectorsForEveryDocumentWithTheAnswersOfAFreshAIndex() {
+    mixed();
     RebuildResult result = rebuild("docs", modelA).commit();
-    rollbackBuild = result.build().id();
+    long rollbackBuild = result.build().id();
 
     assertThat(result.validation().passed()).as(result.validation().failures().toString()).isTrue();
     assertThat(result.validation().recall()).isGreaterThanOrEqualTo(0.9);
@@ -168,8 +194,8 @@ class MixedModelRollbackTest {
   }
 
   @Test
-  @Order(3)
   void versionBIsQuarantinedAndARebuildToItIsRefusedUntilOverridden() throws Exception {
+    long rollbackBuild = rolledBack();
     try (var c = db.getConnection()) {
       RegisteredVersion quarantined = EmbeddingRegistry.find(c, b.name()).orElseThrow();
       assertThat(quarantined.status()).isEqualTo(RegisteredVersion.QUARANTINED);
@@ -192,8 +218,8 @@ class MixedModelRollbackTest {
   }
 
   @Test
-  @Order(4)
   void aSecondIdenticalRebuildIsANoop() {
+    long rollbackBuild = rolledBack();
     RebuildResult again = rebuild("docs", modelA).commit();
     assertThat(again.plan().noop()).isTrue();
     assertThat(again.changed()).isFalse();
@@ -202,8 +228,8 @@ class MixedModelRollbackTest {
   }
 
   @Test
-  @Order(5)
   void switchBackReturnsToTheMixedTableInstantlyAndLiftsTheQuarantineItSet() throws Exception {
+    long rollbackBuild = rolledBack();
     SwitchBack back = SwitchBack.of(db).index(IndexName.of(schema, "docs")).reason("undo for the test").actor("test");
     SwitchBack.Plan plan = back.plan();
     assertThat(plan.target().legacy()).isTrue();
@@ -225,8 +251,8 @@ class MixedModelRollbackTest {
   }
 
   @Test
-  @Order(6)
   void previousBuildsAreKeptForTheCoolDownThenRetired() {
+    rolledBack();
     IndexName name = IndexName.of(schema, "docs");
     List<String> previous = VectorDb.column("SELECT build_table FROM rollback.index_builds WHERE index_schema = '"
         + schema + "' AND index_name = 'docs' AND status = 'previous'");

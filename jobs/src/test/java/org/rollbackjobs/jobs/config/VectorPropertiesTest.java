@@ -1,0 +1,80 @@
+package org.rollbackjobs.jobs.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.util.unit.DataSize;
+
+/** {@code rollback.vector.*} as Spring binds it: the defaults, and the property names users have configured. */
+class VectorPropertiesTest {
+
+  private static VectorProperties bind(Map<String, String> properties) {
+    return new Binder(new MapConfigurationPropertySource(properties))
+        .bindOrCreate("rollback.vector", VectorProperties.class);
+  }
+
+  @Test
+  void defaultsWhenNothingIsConfigured() {
+    VectorProperties p = bind(Map.of());
+    assertThat(p.coolDown()).isEqualTo(Duration.ofHours(24));
+    assertThat(p.chunkSize()).isEqualTo(1000);
+    assertThat(p.recallFloor()).isEqualTo(0.9);
+    assertThat(p.recallSample()).isEqualTo(50);
+    assertThat(p.recallK()).isEqualTo(10);
+    assertThat(p.maintenanceWorkMem()).isEqualTo(DataSize.ofGigabytes(1));
+    assertThat(p.maintenanceWorkMemSetting()).isEqualTo("1GB");
+    assertThat(p.parallelWorkers()).isEqualTo(Math.max(0, Runtime.getRuntime().availableProcessors() - 1));
+    assertThat(p.hnswM()).isEqualTo(16);
+    assertThat(p.hnswEfConstruction()).isEqualTo(64);
+    assertThat(p.hnswEfSearch()).isEqualTo(40);
+    assertThat(p.lockTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(p.progressInterval()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(p.remoteModels()).isEmpty();
+  }
+
+  @Test
+  void everyPropertyNameBindsAsBefore() {
+    VectorProperties p = bind(Map.ofEntries(
+        Map.entry("rollback.vector.cool-down", "7d"),
+        Map.entry("rollback.vector.chunk-size", "250"),
+        Map.entry("rollback.vector.recall-floor", "0.95"),
+        Map.entry("rollback.vector.recall-sample", "20"),
+        Map.entry("rollback.vector.recall-k", "5"),
+        Map.entry("rollback.vector.maintenance-work-mem", "512MB"),
+        Map.entry("rollback.vector.parallel-workers", "3"),
+        Map.entry("rollback.vector.hnsw-m", "24"),
+        Map.entry("rollback.vector.hnsw-ef-construction", "128"),
+        Map.entry("rollback.vector.hnsw-ef-search", "80"),
+        Map.entry("rollback.vector.lock-timeout", "2m"),
+        Map.entry("rollback.vector.progress-interval", "1s"),
+        Map.entry("rollback.vector.remote-models.small.base-url", "http://127.0.0.1:9/v1"),
+        Map.entry("rollback.vector.remote-models.small.dimension", "3")));
+    assertThat(p.coolDown()).isEqualTo(Duration.ofDays(7));
+    assertThat(p.chunkSize()).isEqualTo(250);
+    assertThat(p.recallFloor()).isEqualTo(0.95);
+    assertThat(p.recallSample()).isEqualTo(20);
+    assertThat(p.recallK()).isEqualTo(5);
+    assertThat(p.maintenanceWorkMemSetting()).isEqualTo("512MB");
+    assertThat(p.parallelWorkers()).isEqualTo(3);
+    assertThat(p.hnswM()).isEqualTo(24);
+    assertThat(p.hnswEfConstruction()).isEqualTo(128);
+    assertThat(p.hnswEfSearch()).isEqualTo(80);
+    assertThat(p.lockTimeout()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(p.progressInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(p.remoteModels().get("small").dimension()).isEqualTo(3);
+  }
+
+  @Test
+  void maintenanceWorkMemIsGivenToPostgresInItsOwnUnits() {
+    assertThat(bind(Map.of("rollback.vector.maintenance-work-mem", "2GB")).maintenanceWorkMemSetting()).isEqualTo("2GB");
+    assertThat(bind(Map.of("rollback.vector.maintenance-work-mem", "1536MB")).maintenanceWorkMemSetting())
+        .isEqualTo("1536MB");
+    // Spring's unit is KB (PostgreSQL's kB is not read by Spring's DataSize)
+    assertThat(bind(Map.of("rollback.vector.maintenance-work-mem", "64KB")).maintenanceWorkMemSetting())
+        .isEqualTo("64kB");
+  }
+}
