@@ -134,14 +134,20 @@ class CommandReferenceTest {
     return text.toString().replaceAll("\n+$", "\n");
   }
 
-  /** The description's first sentence, or what comes before its first colon. */
+  /** The description's first sentence, or what comes before its first colon (outside parentheses). */
   private static String firstSentence(CommandLine command) {
     String[] description = command.getCommandSpec().usageMessage().description();
     String first = description.length == 0 ? "" : description[0];
-    int sentence = first.indexOf(". ");
-    int colon = first.indexOf(": ");
-    String summary = colon >= 0 && (sentence < 0 || colon < sentence) ? first.substring(0, colon) + "."
-        : sentence >= 0 ? first.substring(0, sentence + 1) : first;
+    String summary = first;
+    int depth = 0;
+    for (int i = 0; i + 1 < first.length(); i++) {
+      char c = first.charAt(i);
+      depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+      if (depth == 0 && (c == '.' || c == ':') && first.charAt(i + 1) == ' ') {
+        summary = first.substring(0, i) + ".";
+        break;
+      }
+    }
     return summary.replace("|", "\\|").strip();
   }
 
