@@ -3,9 +3,9 @@ package org.rollbackjobs.jobs.config;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-import org.springframework.util.unit.DataSize;
 
 /**
  * {@code rollback.vector.*}: defaults of the {@code rebuild-index} job (each can be overridden on the command line)
@@ -14,8 +14,8 @@ import org.springframework.util.unit.DataSize;
  * @param coolDown how long a replaced build is kept for a switch-back (default 24h)
  * @param chunkSize documents per chunk of the load step: embedded together, copied with one binary COPY and
  *     committed with the reader's position (default 1000)
- * @param maintenanceWorkMem memory for building the ANN index (default 1GB; units B, KB, MB, GB, TB as Spring reads
- *     them, 1024-based like PostgreSQL's)
+ * @param maintenanceWorkMem memory for building the ANN index, as PostgreSQL's {@code maintenance_work_mem} takes it
+ *     (default 1GB; units B, kB, MB, GB, TB: PostgreSQL's own, which Spring's DataSize does not read)
  * @param parallelWorkers {@code max_parallel_maintenance_workers} for the build; negative (the default): one per
  *     core beyond the first
  * @param lockTimeout how long the switch waits for readers' locks on the serving name (default 30s)
@@ -29,7 +29,7 @@ public record VectorProperties(
     @DefaultValue("0.9") double recallFloor,
     @DefaultValue("50") int recallSample,
     @DefaultValue("10") int recallK,
-    @DefaultValue("1GB") DataSize maintenanceWorkMem,
+    @DefaultValue("1GB") String maintenanceWorkMem,
     @DefaultValue("-1") int parallelWorkers,
     @DefaultValue("16") int hnswM,
     @DefaultValue("64") int hnswEfConstruction,
@@ -37,25 +37,22 @@ public record VectorProperties(
     @DefaultValue("30s") Duration lockTimeout,
     @DefaultValue("5s") Duration progressInterval,
     @DefaultValue Map<String, RemoteModelProperties> remoteModels) {
+  private static final Pattern POSTGRES_MEMORY = Pattern.compile("\\d+\\s*(B|kB|MB|GB|TB)?");
+
 
   public VectorProperties {
+    maintenanceWorkMem = maintenanceWorkMem.trim();
+    if (!POSTGRES_MEMORY.matcher(maintenanceWorkMem).matches()) {
+      throw new IllegalArgumentException("rollback.vector.maintenance-work-mem '" + maintenanceWorkMem + "' is not a"
+          + " PostgreSQL memory size; expected for example 1GB, 512MB or 65536kB (units B, kB, MB, GB, TB)");
+    }
     parallelWorkers = parallelWorkers < 0 ? Math.max(0, Runtime.getRuntime().availableProcessors() - 1) : parallelWorkers;
     remoteModels = Map.copyOf(remoteModels);
   }
 
-  /**
-   * {@link #maintenanceWorkMem} as PostgreSQL's {@code maintenance_work_mem} setting: in the largest of GB, MB and
-   * kB that holds it whole (PostgreSQL's own units: 1GB, 512MB, 65536kB).
-   */
+  /** {@link #maintenanceWorkMem} as given to PostgreSQL's {@code maintenance_work_mem}. */
   public String maintenanceWorkMemSetting() {
-    long bytes = maintenanceWorkMem.toBytes();
-    if (bytes % DataSize.ofGigabytes(1).toBytes() == 0) {
-      return maintenanceWorkMem.toGigabytes() + "GB";
-    }
-    if (bytes % DataSize.ofMegabytes(1).toBytes() == 0) {
-      return maintenanceWorkMem.toMegabytes() + "MB";
-    }
-    return Math.max(1, maintenanceWorkMem.toKilobytes()) + "kB";
+    return maintenanceWorkMem;
   }
 
   /**

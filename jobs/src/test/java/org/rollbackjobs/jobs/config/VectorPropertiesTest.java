@@ -7,7 +7,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
-import org.springframework.util.unit.DataSize;
 
 /** {@code rollback.vector.*} as Spring binds it: the defaults, and the property names users have configured. */
 class VectorPropertiesTest {
@@ -25,7 +24,6 @@ class VectorPropertiesTest {
     assertThat(p.recallFloor()).isEqualTo(0.9);
     assertThat(p.recallSample()).isEqualTo(50);
     assertThat(p.recallK()).isEqualTo(10);
-    assertThat(p.maintenanceWorkMem()).isEqualTo(DataSize.ofGigabytes(1));
     assertThat(p.maintenanceWorkMemSetting()).isEqualTo("1GB");
     assertThat(p.parallelWorkers()).isEqualTo(Math.max(0, Runtime.getRuntime().availableProcessors() - 1));
     assertThat(p.hnswM()).isEqualTo(16);
@@ -73,8 +71,15 @@ class VectorPropertiesTest {
     assertThat(bind(Map.of("rollback.vector.maintenance-work-mem", "2GB")).maintenanceWorkMemSetting()).isEqualTo("2GB");
     assertThat(bind(Map.of("rollback.vector.maintenance-work-mem", "1536MB")).maintenanceWorkMemSetting())
         .isEqualTo("1536MB");
-    // Spring's unit is KB (PostgreSQL's kB is not read by Spring's DataSize)
-    assertThat(bind(Map.of("rollback.vector.maintenance-work-mem", "64KB")).maintenanceWorkMemSetting())
-        .isEqualTo("64kB");
+    assertThat(bind(Map.of("rollback.vector.maintenance-work-mem", "65536kB")).maintenanceWorkMemSetting())
+        .isEqualTo("65536kB");
+  }
+
+  @Test
+  void aSizePostgresWouldRefuseIsRefusedAtStart() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> bind(Map.of("rollback.vector.maintenance-work-mem", "64KB")))
+        .hasRootCauseMessage("rollback.vector.maintenance-work-mem '64KB' is not a PostgreSQL memory size; expected"
+            + " for example 1GB, 512MB or 65536kB (units B, kB, MB, GB, TB)");
   }
 }
