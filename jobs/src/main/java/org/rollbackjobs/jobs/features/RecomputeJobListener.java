@@ -42,7 +42,7 @@ class RecomputeJobListener implements JobExecutionListener {
     LOG.debug("recompute-features job execution {} ends {} (cpu {} ms)", execution.getId(), execution.getStatus(),
         RecomputeJobSupport.cpuMillis());
     RecomputeRequest request = RecomputeRequest.fromJobParameters(execution.getJobParameters());
-    support.release(request.runId());
+    support.release(execution.getId());
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("pipeline", request.pipeline());
     details.put("version", request.version());

@@ -79,8 +79,13 @@ public class RecomputeService {
     support.planned(plan);
     LOG.debug("pipeline registered; launching the job (cpu {} ms)", RecomputeJobSupport.cpuMillis());
     long cpuBefore = processCpuNanos();
-    JobExecution execution = jobRunner.run(RecomputeFeaturesJobConfiguration.JOB_NAME,
-        request.withSourceSnapshot(plan.sourceSnapshotId()).toJobParameters(pipeline.definitionHash()));
+    JobExecution execution;
+    try {
+      execution = jobRunner.run(RecomputeFeaturesJobConfiguration.JOB_NAME,
+          request.withSourceSnapshot(plan.sourceSnapshotId()).toJobParameters(pipeline.definitionHash()));
+    } finally {
+      support.discardPlanned(plan.runId()); // normally taken by the prepare step already
+    }
     long executionId = execution.getId();
     LOG.debug("job execution {} ended {} (cpu {} ms)", executionId, execution.getStatus(),
         RecomputeJobSupport.cpuMillis());
