@@ -25,8 +25,4 @@ final class PlanHandoff {
   void discard(String runId) {
     plans.remove(runId);
   }
-
-  int size() {
-    return plans.size();
-  }
 }

@@ -148,11 +148,6 @@ class RecomputeJobSupport {
     stopProgress(jobExecutionId);
   }
 
-  /** Executions holding per-run state now, and plans not yet taken (for leak checks in tests). */
-  int heldRuns() {
-    return sources.size() + progress.size() + planned.size();
-  }
-
   static RecomputePlan plan(JobExecution execution) {
     String json = execution.getExecutionContext().getString(PLAN, null);
     if (json == null) {
