@@ -57,7 +57,7 @@ class CommitTasklet implements Tasklet {
         files.addAll(RecomputeJobSupport.lines(reduce.getExecutionContext().getString(ReducePartitionTasklet.DATA_FILES, "")));
       }
     }
-    Table source = support.source(plan);
+    Table source = support.source(job, plan);
     Map<String, String> summary = new LinkedHashMap<>();
     summary.put(FeatureLineage.REASON, request.reason());
     summary.put(FeatureLineage.ACTOR, request.actor());

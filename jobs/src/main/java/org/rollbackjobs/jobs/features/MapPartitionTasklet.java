@@ -48,16 +48,15 @@ class MapPartitionTasklet implements Tasklet {
     int index = context.getInt(INDEX);
     String partition = RecomputeJobSupport.partitionOf(step);
 
-    Table source = support.source(plan);
+    Table source = support.source(job, plan);
     AttemptFiles attempt = AttemptFiles.begin(support.runDirectory(plan), partition, step.getId(), source.io());
     try {
-      List<FileScanTask> splits = support.splits(plan);
-      long jobExecutionId = job.getId();
+      List<FileScanTask> splits = support.splits(job, plan);
       MapTask.Result result = MapTask.run(source, pipeline, plan,
           SourceSplits.partition(splits, index, plan.partitions()), attempt.directory().resolve("runs"),
           support.properties().memoryPerWorker(), OutputFiles.of(plan, source.io(), attempt::record),
           plan.runId().substring(0, 8) + "-" + partition + "-" + step.getId(),
-          rows -> RecomputeProgress.rowsRead(jobExecutionId, rows));
+          support.progress(job.getId()));
       context.putLong(ROWS_READ, result.rowsRead());
       context.putLong(ROWS_KEPT, result.rowsKept());
       if (result.runDirectory() != null) {

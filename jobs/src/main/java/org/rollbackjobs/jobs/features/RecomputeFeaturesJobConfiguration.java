@@ -135,13 +135,12 @@ public class RecomputeFeaturesJobConfiguration {
       var job = stepExecution.getJobExecution();
       RecomputePlan plan = RecomputeJobSupport.plan(job);
       long done = support.rowsOfCompletedMapPartitions(job, plan);
-      RecomputeProgress.start(job.getId(), plan.targetTable(), plan.rows(), done,
-          support.properties().progressInterval());
+      support.startProgress(job, plan, done);
     }
 
     @Override
     public ExitStatus afterStep(StepExecution stepExecution) {
-      RecomputeProgress.stop(stepExecution.getJobExecutionId());
+      support.stopProgress(stepExecution.getJobExecutionId());
       return stepExecution.getExitStatus();
     }
   }

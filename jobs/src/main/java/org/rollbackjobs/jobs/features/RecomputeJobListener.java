@@ -42,6 +42,6 @@ class RecomputeJobListener implements JobExecutionListener {
   public void afterJob(JobExecution execution) {
     LOG.debug("recompute-features job execution {} ends {} (cpu {} ms)", execution.getId(), execution.getStatus(),
         RecomputeJobSupport.cpuMillis());
-    support.release(RecomputeRequest.fromJobParameters(execution.getJobParameters()).runId());
+    support.release(execution.getId());
   }
 }

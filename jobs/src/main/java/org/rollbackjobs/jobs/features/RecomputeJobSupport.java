@@ -9,11 +9,11 @@ import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.rollbackjobs.iceberg.BadInputException;
-import org.rollbackjobs.iceberg.catalog.CatalogLoader;
 import org.rollbackjobs.iceberg.catalog.TableName;
 import org.rollbackjobs.iceberg.features.FeaturePipeline;
+import org.rollbackjobs.iceberg.features.ProgressListener;
 import org.rollbackjobs.iceberg.features.RecomputePlan;
-import org.rollbackjobs.iceberg.features.engine.SourceSplits;
+import org.rollbackjobs.jobs.launch.RunScopedCache;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.JobExecution;
 import org.springframework.batch.core.JobParameters;
@@ -22,7 +22,10 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
-/** What the steps of the recompute-features job share: the pinned pipeline and plan, work folders, partition outputs. */
+/**
+ * What the steps of the recompute-features job share: the pinned pipeline and plan, work folders, partition
+ * outputs, and each run's in-memory state (source table, splits, progress), held by job execution id.
+ */
 @Component
 class RecomputeJobSupport {
   static final String PLAN = "recompute.plan";
@@ -34,29 +37,13 @@ class RecomputeJobSupport {
   private final FeaturePipelines pipelines;
   private final FeatureRecomputeProperties properties;
   private final JobRepository repository;
-  /** The source table of the job running in this process, loaded once for all its steps (see {@link #source}). */
-  private volatile Loaded loaded;
-  /** The plan the service made for the run it is about to launch, for the prepare step (see {@link #planned}). */
-  private volatile RecomputePlan planned;
-
-  /** A run's source table and, once planned, its file scan tasks. */
-  private static final class Loaded {
-    final String runId;
-    final Table table;
-    private List<FileScanTask> splits;
-
-    Loaded(String runId, Table table) {
-      this.runId = runId;
-      this.table = table;
-    }
-
-    synchronized List<FileScanTask> splits(RecomputePlan plan) {
-      if (splits == null) {
-        splits = checkedSplits(plan, table);
-      }
-      return splits;
-    }
-  }
+  // Per-run state lives only here, keyed by run: this bean serves every recompute of the process, side by side.
+  /** Plans the service made for runs it is launching, until their prepare step takes them (see {@link #planned}). */
+  private final PlanHandoff planned = new PlanHandoff();
+  /** Each execution's source table and splits, loaded once for all its steps (see {@link #source}). */
+  private final RunScopedCache<RunSource> sources = new RunScopedCache<>();
+  /** Each execution's progress on stderr while its map step runs. */
+  private final RunScopedCache<RecomputeProgress> progress = new RunScopedCache<>();
 
   RecomputeJobSupport(ObjectProvider<Catalog> catalog, FeaturePipelines pipelines,
       FeatureRecomputeProperties properties, JobRepository repository) {
@@ -93,9 +80,8 @@ class RecomputeJobSupport {
    * (planning reads the source's manifests). A restart, or a launch by other means, plans again.
    */
   RecomputePlan planned(RecomputeRequest request) {
-    RecomputePlan plan = planned;
-    planned = null;
-    if (plan != null && plan.runId().equals(request.runId()) && request.sourceSnapshotId() != null
+    RecomputePlan plan = request.runId() == null ? null : planned.take(request.runId());
+    if (plan != null && request.sourceSnapshotId() != null
         && plan.sourceSnapshotId() == request.sourceSnapshotId()
         && plan.sourceTable().equals(TableName.parse(request.source()).toString())
         && plan.targetTable().equals(TableName.parse(request.target()).toString())) {
@@ -104,60 +90,62 @@ class RecomputeJobSupport {
     return null;
   }
 
+  /** Hands the plan to the prepare step of its run (by the plan's run id), which is about to be launched. */
   void planned(RecomputePlan plan) {
-    this.planned = plan;
+    planned.offer(plan);
+  }
+
+  /** Drops the plan handed for a run if its prepare step did not take it (the launch failed or was refused). */
+  void discardPlanned(String runId) {
+    planned.discard(runId);
   }
 
   /**
-   * The source table, loaded once per run in this process: every map and reduce partition and the commit need
-   * it (to scan the pinned snapshot, or only for its FileIO), and loading it is a catalog round trip and a
-   * metadata file to parse each time. The snapshot the job reads is pinned in the plan, so a table loaded at
-   * the start of the run serves all of it.
+   * The source table of the execution, loaded once per execution: every map and reduce partition and the commit
+   * need it (to scan the pinned snapshot, or only for its FileIO).
    */
-  Table source(RecomputePlan plan) {
-    return loaded(plan).table;
+  Table source(JobExecution execution, RecomputePlan plan) {
+    return run(execution, plan).table();
   }
 
   /**
-   * The file scan tasks of the plan's scan, planned once per run in this process and shared by its map
-   * partitions (each takes its own part of them); checked against the plan's count of splits.
+   * The file scan tasks of the plan's scan, planned once per execution and shared by its map partitions (each
+   * takes its own part of them); checked against the plan's count of splits.
    */
-  List<FileScanTask> splits(RecomputePlan plan) {
-    return loaded(plan).splits(plan);
+  List<FileScanTask> splits(JobExecution execution, RecomputePlan plan) {
+    return run(execution, plan).splits();
   }
 
-  private Loaded loaded(RecomputePlan plan) {
-    Loaded current = loaded;
-    if (current != null && current.runId.equals(plan.runId())) {
-      return current;
-    }
-    synchronized (this) {
-      current = loaded;
-      if (current == null || !current.runId.equals(plan.runId())) {
-        current = new Loaded(plan.runId(), CatalogLoader.loadTable(catalog(), plan.sourceTable()));
-        loaded = current;
-      }
-      return current;
+  private RunSource run(JobExecution execution, RecomputePlan plan) {
+    return sources.get(execution.getId(), id -> new RunSource(catalog(), plan));
+  }
+
+  /** Starts printing the progress of the execution's map step; any earlier printer of it stops. */
+  void startProgress(JobExecution execution, RecomputePlan plan, long alreadyRead) {
+    RecomputeProgress previous = progress.put(execution.getId(), RecomputeProgress.start(plan.targetTable(),
+        plan.rows(), alreadyRead, properties.progressInterval()));
+    if (previous != null) {
+      previous.stop();
     }
   }
 
-  private static List<FileScanTask> checkedSplits(RecomputePlan plan, Table source) {
-    List<FileScanTask> splits = SourceSplits.plan(source, plan.sourceSnapshotId(), plan.projection(), plan.splitSize());
-    if (splits.size() != plan.splits()) {
-      throw new IllegalStateException("the scan of " + plan.sourceTable() + " at snapshot " + plan.sourceSnapshotId()
-          + " has " + splits.size() + " splits, the plan " + plan.splits() + " (split size changed?)");
-    }
-    return List.copyOf(splits);
+  /** Where the execution's map partitions count the rows they read (nowhere when no progress is printed). */
+  ProgressListener progress(long jobExecutionId) {
+    RecomputeProgress current = progress.find(jobExecutionId);
+    return current == null ? ProgressListener.NONE : current::rowsRead;
   }
 
-  /** Forgets the source table of a run that has ended. */
-  void release(String runId) {
-    synchronized (this) {
-      Loaded current = loaded;
-      if (current != null && current.runId.equals(runId)) {
-        loaded = null;
-      }
+  void stopProgress(long jobExecutionId) {
+    RecomputeProgress current = progress.release(jobExecutionId);
+    if (current != null) {
+      current.stop();
     }
+  }
+
+  /** Forgets what the execution held in memory; called when it ends, whatever its status. */
+  void release(long jobExecutionId) {
+    sources.release(jobExecutionId);
+    stopProgress(jobExecutionId);
   }
 
   static RecomputePlan plan(JobExecution execution) {

@@ -1,19 +1,17 @@
 package org.rollbackjobs.jobs.features;
 
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Progress of the map side of one recompute, on stderr (through the log): rows read of the total, rate and
- * estimated time left. Workers add to it; a daemon thread prints it every interval.
+ * estimated time left. Workers add to it; a daemon thread prints it every interval. Owned by its job execution
+ * (see {@link RecomputeJobSupport#startProgress}), so that recomputes running side by side each count their own.
  */
 final class RecomputeProgress {
   private static final Logger LOG = LoggerFactory.getLogger(RecomputeProgress.class);
-  private static final Map<Long, RecomputeProgress> RUNNING = new ConcurrentHashMap<>();
 
   private final String target;
   private final long total;
@@ -40,29 +38,20 @@ final class RecomputeProgress {
   }
 
   /** @param alreadyRead rows read by partitions completed before a restart */
-  static RecomputeProgress start(long jobExecutionId, String target, long total, long alreadyRead, Duration interval) {
+  static RecomputeProgress start(String target, long total, long alreadyRead, Duration interval) {
     RecomputeProgress progress = new RecomputeProgress(target, total, alreadyRead, interval);
-    RecomputeProgress previous = RUNNING.put(jobExecutionId, progress);
-    if (previous != null) {
-      previous.printer.interrupt();
-    }
     progress.printer.start();
     return progress;
   }
 
-  static void rowsRead(long jobExecutionId, long rows) {
-    RecomputeProgress progress = RUNNING.get(jobExecutionId);
-    if (progress != null) {
-      progress.read.add(rows);
-    }
+  void rowsRead(long rows) {
+    read.add(rows);
   }
 
-  static void stop(long jobExecutionId) {
-    RecomputeProgress progress = RUNNING.remove(jobExecutionId);
-    if (progress != null) {
-      progress.printer.interrupt();
-      LOG.info(progress.line());
-    }
+  /** Stops the printer and prints the last line. */
+  void stop() {
+    printer.interrupt();
+    LOG.info(line());
   }
 
   String line() {

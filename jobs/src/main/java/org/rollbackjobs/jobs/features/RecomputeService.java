@@ -65,9 +65,14 @@ public class RecomputeService {
     registry.register(pipeline, request.actor());
     support.planned(plan);
     long cpuBefore = processCpuNanos();
-    JobExecution execution = outcomes.completed(jobRunner.run(attempt, RecomputeFeaturesJobConfiguration.JOB_NAME,
-        request.withSourceSnapshot(plan.sourceSnapshotId()).toJobParameters(pipeline.definitionHash())),
-        RecomputeService::continueHint);
+    JobExecution launched;
+    try {
+      launched = jobRunner.run(attempt, RecomputeFeaturesJobConfiguration.JOB_NAME,
+          request.withSourceSnapshot(plan.sourceSnapshotId()).toJobParameters(pipeline.definitionHash()));
+    } finally {
+      support.discardPlanned(plan.runId()); // normally taken by the prepare step already
+    }
+    JobExecution execution = outcomes.completed(launched, RecomputeService::continueHint);
     Map<String, Object> result = new LinkedHashMap<>(result(execution));
     long cpu = processCpuNanos() - cpuBefore;
     if (cpuBefore >= 0 && cpu >= 0) {

@@ -50,7 +50,7 @@ class ReducePartitionTasklet implements Tasklet {
       runs.addAll(MapTask.runsOf(Path.of(mapped.getString(MapPartitionTasklet.RUN_DIRECTORY)),
           mapped.getInt(MapPartitionTasklet.SPILLS), bucket));
     }
-    Table source = support.source(plan);
+    Table source = support.source(job, plan);
     String partition = RecomputeJobSupport.partitionOf(step);
     AttemptFiles attempt = AttemptFiles.begin(support.runDirectory(plan), partition, step.getId(), source.io());
     try {

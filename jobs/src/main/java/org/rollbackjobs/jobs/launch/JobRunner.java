@@ -65,7 +65,8 @@ public class JobRunner {
         .addString(PROCESS_HOST, hostName(), false)
         .toJobParameters();
     try {
-      return launcher.run(job, withProcess);
+      return ConcurrentLaunchRetry.launch(() -> launcher.run(job, withProcess),
+          () -> lastExecutionId(jobName, withProcess));
     } catch (JobExecutionException e) {
       throw new IllegalStateException("cannot launch job " + jobName + ": " + e.getMessage(), e);
     }
@@ -82,6 +83,11 @@ public class JobRunner {
       markAbandonedRunFailed(latest);
     }
     return run(latest.getJobInstance().getJobName(), latest.getJobParameters());
+  }
+
+  private Long lastExecutionId(String jobName, JobParameters parameters) {
+    JobExecution last = repository.getLastJobExecution(jobName, parameters);
+    return last == null ? null : last.getId();
   }
 
   public JobExecution execution(long executionId) {
