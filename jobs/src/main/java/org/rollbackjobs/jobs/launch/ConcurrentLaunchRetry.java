@@ -1,8 +1,11 @@
 package org.rollbackjobs.jobs.launch;
 
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeException;
+import dev.failsafe.RetryPolicy;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,16 +32,22 @@ final class ConcurrentLaunchRetry {
   /** @param lastExecutionId the id of the newest execution of the job instance being launched, or null */
   static JobExecution launch(Launch launch, Supplier<Long> lastExecutionId) throws JobExecutionException {
     Long before = lastExecutionId.get();
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return launch.run();
-      } catch (RuntimeException e) {
-        if (attempt >= ATTEMPTS || !serializationFailure(e) || !Objects.equals(before, lastExecutionId.get())) {
-          throw e;
-        }
-        LOG.debug("launch attempt {} lost a serialization conflict in the job repository; trying again", attempt);
-        pause(attempt);
+    RetryPolicy<JobExecution> policy = RetryPolicy.<JobExecution>builder()
+        .handleIf(e -> serializationFailure(e) && Objects.equals(before, lastExecutionId.get()))
+        .withMaxAttempts(ATTEMPTS)
+        // random pauses growing with the attempts, so that launches that collided do not collide again
+        .withBackoff(Duration.ofMillis(25), Duration.ofSeconds(2))
+        .withJitter(0.5)
+        .onRetry(event -> LOG.debug("launch attempt {} lost a serialization conflict in the job repository;"
+            + " trying again", event.getAttemptCount()))
+        .build();
+    try {
+      return Failsafe.with(policy).get(launch::run);
+    } catch (FailsafeException e) {
+      if (e.getCause() instanceof JobExecutionException checked) {
+        throw checked;
       }
+      throw e;
     }
   }
 
@@ -51,16 +60,5 @@ final class ConcurrentLaunchRetry {
       }
     }
     return false;
-  }
-
-  /** A random pause growing with the attempts, so that launches that collided do not collide again. */
-  private static void pause(int attempt) {
-    long bound = Math.min(2_000, 25L << attempt);
-    try {
-      Thread.sleep(ThreadLocalRandom.current().nextLong(bound / 2, bound + 1));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while launching a job", e);
-    }
   }
 }

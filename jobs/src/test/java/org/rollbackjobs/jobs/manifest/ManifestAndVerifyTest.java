@@ -149,7 +149,17 @@ class ManifestAndVerifyTest extends CliHarness {
     assertThat(kinds(refused.json())).contains("feature-source-mismatch");
     assertThat(run("manifest", "list", "--system", mv, "--json").json().get("manifests")).hasSize(1);
 
-    Result restore = run("restore", "--table", mv + ".txn", "--to-snapshot", Long.toString(tuesday), "--reason", "r");
+    // the finding's own suggestion runs as printed
+    String message = finding.get("message").asText();
+    java.util.regex.Matcher suggested = java.util.regex.Pattern.compile("with '(restore [^']+)'").matcher(message);
+    assertThat(suggested.find()).as(message).isTrue();
+    assertThat(suggested.group(1)).contains("--to-snapshot " + tuesday);
+    java.util.List<String> words = new java.util.ArrayList<>();
+    java.util.regex.Matcher word = java.util.regex.Pattern.compile("\"([^\"]*)\"|(\\S+)").matcher(suggested.group(1));
+    while (word.find()) {
+      words.add(word.group(1) != null ? word.group(1) : word.group(2));
+    }
+    Result restore = run(words.toArray(String[]::new));
     assertThat(restore.exitCode()).as(restore.stderr()).isZero();
     Result clean = verify();
     assertThat(clean.exitCode()).as(clean.stdout()).isZero();
