@@ -4,6 +4,9 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.rollbackjobs.vector.index.AnnMethod;
+import org.rollbackjobs.vector.index.AnnSpec;
+import org.rollbackjobs.vector.index.ProbeSettings;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -15,7 +18,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param chunkSize documents per chunk of the load step: embedded together, copied with one binary COPY and
  *     committed with the reader's position (default 1000)
  * @param maintenanceWorkMem memory for building the ANN index, as PostgreSQL's {@code maintenance_work_mem} takes it
- *     (default 1GB; units B, kB, MB, GB, TB: PostgreSQL's own, which Spring's DataSize does not read)
+ *     (default 1GB; units kB, MB, GB: PostgreSQL's own, which Spring's DataSize does not read)
  * @param parallelWorkers {@code max_parallel_maintenance_workers} for the build; negative (the default): one per
  *     core beyond the first
  * @param lockTimeout how long the switch waits for readers' locks on the serving name (default 30s)
@@ -37,17 +40,28 @@ public record VectorProperties(
     @DefaultValue("30s") Duration lockTimeout,
     @DefaultValue("5s") Duration progressInterval,
     @DefaultValue Map<String, RemoteModelProperties> remoteModels) {
-  private static final Pattern POSTGRES_MEMORY = Pattern.compile("\\d+\\s*(B|kB|MB|GB|TB)?");
+  private static final Pattern POSTGRES_MEMORY = Pattern.compile("[1-9][0-9]{0,6}(kB|MB|GB)");
 
 
   public VectorProperties {
     maintenanceWorkMem = maintenanceWorkMem.trim();
     if (!POSTGRES_MEMORY.matcher(maintenanceWorkMem).matches()) {
       throw new IllegalArgumentException("rollback.vector.maintenance-work-mem '" + maintenanceWorkMem + "' is not a"
-          + " PostgreSQL memory size; expected for example 1GB, 512MB or 65536kB (units B, kB, MB, GB, TB)");
+          + " PostgreSQL memory size; expected for example 1GB, 512MB or 65536kB (units kB, MB, GB)");
     }
     parallelWorkers = parallelWorkers < 0 ? Math.max(0, Runtime.getRuntime().availableProcessors() - 1) : parallelWorkers;
     remoteModels = Map.copyOf(remoteModels);
+  }
+
+  /** The ANN index a rebuild creates when nothing else is asked for: HNSW with these settings. */
+  public AnnSpec defaultAnn() {
+    return new AnnSpec(AnnMethod.HNSW, hnswM, hnswEfConstruction, 0, maintenanceWorkMem, parallelWorkers,
+        hnswEfSearch, 0);
+  }
+
+  /** The recall probe of a rebuild's validation with these settings. */
+  public ProbeSettings defaultProbe() {
+    return new ProbeSettings(recallFloor, recallSample, recallK);
   }
 
   /** {@link #maintenanceWorkMem} as given to PostgreSQL's {@code maintenance_work_mem}. */

@@ -80,6 +80,6 @@ class VectorPropertiesTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> bind(Map.of("rollback.vector.maintenance-work-mem", "64KB")))
         .hasRootCauseMessage("rollback.vector.maintenance-work-mem '64KB' is not a PostgreSQL memory size; expected"
-            + " for example 1GB, 512MB or 65536kB (units B, kB, MB, GB, TB)");
+            + " for example 1GB, 512MB or 65536kB (units kB, MB, GB)");
   }
 }
