@@ -2,26 +2,14 @@ package org.rollbackjobs.iceberg.features.yaml;
 
 import java.util.Map;
 import org.apache.commons.jexl3.JexlFeatures;
-import org.apache.commons.jexl3.parser.ASTAddNode;
-import org.apache.commons.jexl3.parser.ASTAndNode;
-import org.apache.commons.jexl3.parser.ASTArguments;
-import org.apache.commons.jexl3.parser.ASTFunctionNode;
-import org.apache.commons.jexl3.parser.ASTGENode;
-import org.apache.commons.jexl3.parser.ASTGTNode;
-import org.apache.commons.jexl3.parser.ASTIdentifier;
-import org.apache.commons.jexl3.parser.ASTLENode;
-import org.apache.commons.jexl3.parser.ASTLTNode;
-import org.apache.commons.jexl3.parser.ASTMulNode;
-import org.apache.commons.jexl3.parser.ASTNamespaceIdentifier;
-import org.apache.commons.jexl3.parser.ASTNotNode;
-import org.apache.commons.jexl3.parser.ASTNumberLiteral;
-import org.apache.commons.jexl3.parser.ASTOrNode;
-import org.apache.commons.jexl3.parser.ASTReferenceExpression;
-import org.apache.commons.jexl3.parser.ASTSubNode;
-import org.apache.commons.jexl3.parser.ASTTernaryNode;
-import org.apache.commons.jexl3.parser.ASTUnaryMinusNode;
-import org.apache.commons.jexl3.parser.JexlNode;
 import org.rollbackjobs.iceberg.features.ColumnarPipeline.DoubleFormula;
+import org.rollbackjobs.iceberg.features.yaml.Syntax.Binary;
+import org.rollbackjobs.iceberg.features.yaml.Syntax.Call;
+import org.rollbackjobs.iceberg.features.yaml.Syntax.Literal;
+import org.rollbackjobs.iceberg.features.yaml.Syntax.Name;
+import org.rollbackjobs.iceberg.features.yaml.Syntax.Ternary;
+import org.rollbackjobs.iceberg.features.yaml.Syntax.Unary;
+import org.rollbackjobs.iceberg.features.yaml.Syntax.UnaryOp;
 
 /**
  * Compiles the arithmetic of doubles among the compiled subset ({@link ExpressionCompiler}) to unboxed
@@ -49,109 +37,125 @@ final class DoubleFormulas {
    * (name to input column, for the inputs of type double).
    */
   static DoubleFormula compile(String source, Map<String, Integer> doubles, JexlFeatures features) {
-    JexlNode root = ExpressionCompiler.parse(source, features);
-    return root == null ? null : new DoubleFormulas(doubles).value(root);
+    Syntax root;
+    try {
+      root = JexlSyntax.parse(source, features);
+    } catch (JexlSyntax.UnsupportedSyntax unsupported) {
+      return null;
+    }
+    return new DoubleFormulas(doubles).value(root);
   }
 
-  private DoubleFormula value(JexlNode n) {
-    if (n instanceof ASTIdentifier id) {
-      Integer column = id.getSymbol() >= 0 ? null : doubles.get(id.getName());
+  private DoubleFormula value(Syntax n) {
+    if (n instanceof Name name) {
+      Integer column = doubles.get(name.name());
       if (column == null) {
         return null;
       }
       int c = column;
       return (columns, row) -> columns[c][row];
     }
-    if (n instanceof ASTNumberLiteral literal && literal.getLiteral() instanceof Double d) {
+    if (n instanceof Literal literal && literal.value() instanceof Double d) {
       double value = d;
       return (columns, row) -> value;
     }
-    if (n instanceof ASTReferenceExpression && n.jjtGetNumChildren() == 1) {
-      return value(n.jjtGetChild(0));
-    }
-    if (n instanceof ASTUnaryMinusNode && n.jjtGetNumChildren() == 1) {
-      DoubleFormula x = value(n.jjtGetChild(0));
+    if (n instanceof Unary unary && unary.op() == UnaryOp.NEGATE) {
+      DoubleFormula x = value(unary.operand());
       return x == null ? null : (columns, row) -> -x.eval(columns, row);
     }
-    if (n instanceof ASTTernaryNode && n.jjtGetNumChildren() == 3) {
-      Condition condition = condition(n.jjtGetChild(0));
-      DoubleFormula then = value(n.jjtGetChild(1));
-      DoubleFormula otherwise = value(n.jjtGetChild(2));
+    if (n instanceof Ternary ternary) {
+      Condition condition = condition(ternary.condition());
+      DoubleFormula then = value(ternary.then());
+      DoubleFormula otherwise = value(ternary.otherwise());
       return condition == null || then == null || otherwise == null ? null
           : (columns, row) -> condition.test(columns, row) ? then.eval(columns, row) : otherwise.eval(columns, row);
     }
-    if (n instanceof ASTFunctionNode) {
-      return function(n);
+    if (n instanceof Call call) {
+      return function(call);
     }
-    boolean arithmetic = n instanceof ASTAddNode || n instanceof ASTSubNode || n instanceof ASTMulNode;
-    if (n.jjtGetNumChildren() != 2 || !arithmetic) {
+    if (!(n instanceof Binary binary)) {
       return null;
     }
-    DoubleFormula l = value(n.jjtGetChild(0));
-    DoubleFormula r = value(n.jjtGetChild(1));
+    switch (binary.op()) {
+      case ADD:
+      case SUBTRACT:
+      case MULTIPLY:
+        break;
+      default:
+        return null;
+    }
+    DoubleFormula l = value(binary.left());
+    DoubleFormula r = value(binary.right());
     if (l == null || r == null) {
       return null;
     }
-    if (n instanceof ASTAddNode) {
-      return (columns, row) -> l.eval(columns, row) + r.eval(columns, row);
+    switch (binary.op()) {
+      case ADD:
+        return (columns, row) -> l.eval(columns, row) + r.eval(columns, row);
+      case SUBTRACT:
+        return (columns, row) -> l.eval(columns, row) - r.eval(columns, row);
+      default:
+        return (columns, row) -> l.eval(columns, row) * r.eval(columns, row);
     }
-    if (n instanceof ASTSubNode) {
-      return (columns, row) -> l.eval(columns, row) - r.eval(columns, row);
-    }
-    return (columns, row) -> l.eval(columns, row) * r.eval(columns, row);
   }
 
-  private Condition condition(JexlNode n) {
-    if (n instanceof ASTReferenceExpression && n.jjtGetNumChildren() == 1) {
-      return condition(n.jjtGetChild(0));
-    }
-    if (n instanceof ASTNotNode && n.jjtGetNumChildren() == 1) {
-      Condition x = condition(n.jjtGetChild(0));
+  private Condition condition(Syntax n) {
+    if (n instanceof Unary unary && unary.op() == UnaryOp.NOT) {
+      Condition x = condition(unary.operand());
       return x == null ? null : (columns, row) -> !x.test(columns, row);
     }
-    if (n.jjtGetNumChildren() != 2) {
+    if (!(n instanceof Binary binary)) {
       return null;
     }
-    if (n instanceof ASTAndNode || n instanceof ASTOrNode) {
-      Condition l = condition(n.jjtGetChild(0));
-      Condition r = condition(n.jjtGetChild(1));
-      if (l == null || r == null) {
-        return null;
+    switch (binary.op()) {
+      case AND:
+      case OR: {
+        Condition l = condition(binary.left());
+        Condition r = condition(binary.right());
+        if (l == null || r == null) {
+          return null;
+        }
+        return binary.op() == Syntax.BinaryOp.AND ? (columns, row) -> l.test(columns, row) && r.test(columns, row)
+            : (columns, row) -> l.test(columns, row) || r.test(columns, row);
       }
-      return n instanceof ASTAndNode ? (columns, row) -> l.test(columns, row) && r.test(columns, row)
-          : (columns, row) -> l.test(columns, row) || r.test(columns, row);
+      case LT:
+      case LE:
+      case GT:
+      case GE:
+        break;
+      default:
+        return null;
     }
-    DoubleFormula l = value(n.jjtGetChild(0));
-    DoubleFormula r = value(n.jjtGetChild(1));
+    DoubleFormula l = value(binary.left());
+    DoubleFormula r = value(binary.right());
     if (l == null || r == null) {
       return null;
     }
     // FeatureArithmetic's order of two Doubles (NaN lowest, -0.0 below 0.0), as the closures compare them
-    if (n instanceof ASTLTNode) {
-      return (columns, row) -> FeatureArithmetic.compareDoubles(l.eval(columns, row), r.eval(columns, row)) < 0;
-    } else if (n instanceof ASTLENode) {
-      return (columns, row) -> FeatureArithmetic.compareDoubles(l.eval(columns, row), r.eval(columns, row)) <= 0;
-    } else if (n instanceof ASTGTNode) {
-      return (columns, row) -> FeatureArithmetic.compareDoubles(l.eval(columns, row), r.eval(columns, row)) > 0;
-    } else if (n instanceof ASTGENode) {
-      return (columns, row) -> FeatureArithmetic.compareDoubles(l.eval(columns, row), r.eval(columns, row)) >= 0;
+    switch (binary.op()) {
+      case LT:
+        return (columns, row) -> FeatureArithmetic.compareDoubles(l.eval(columns, row), r.eval(columns, row)) < 0;
+      case LE:
+        return (columns, row) -> FeatureArithmetic.compareDoubles(l.eval(columns, row), r.eval(columns, row)) <= 0;
+      case GT:
+        return (columns, row) -> FeatureArithmetic.compareDoubles(l.eval(columns, row), r.eval(columns, row)) > 0;
+      default:
+        return (columns, row) -> FeatureArithmetic.compareDoubles(l.eval(columns, row), r.eval(columns, row)) >= 0;
     }
-    return null;
   }
 
   /** {@code math:min(x, y)}, {@code math:max(x, y)}, {@code math:abs(x)}: what JEXL resolves for Doubles. */
-  private DoubleFormula function(JexlNode n) {
-    if (n.jjtGetNumChildren() != 2 || !(n.jjtGetChild(0) instanceof ASTNamespaceIdentifier name)
-        || !"math".equals(name.getNamespace()) || !(n.jjtGetChild(1) instanceof ASTArguments arguments)) {
+  private DoubleFormula function(Call call) {
+    if (!"math".equals(call.namespace())) {
       return null;
     }
-    int count = arguments.jjtGetNumChildren();
-    DoubleFormula x = count >= 1 ? value(arguments.jjtGetChild(0)) : null;
-    DoubleFormula y = count == 2 ? value(arguments.jjtGetChild(1)) : null;
+    int count = call.args().size();
+    DoubleFormula x = count >= 1 ? value(call.args().get(0)) : null;
+    DoubleFormula y = count == 2 ? value(call.args().get(1)) : null;
     if (x == null || (count == 2 && y == null)) {
       return null;
     }
-    switch (name.getName() + "/" + count) {
+    switch (call.function() + "/" + count) {
       case "min/2":
         return (columns, row) -> Math.min(x.eval(columns, row), y.eval(columns, row));
       case "max/2":

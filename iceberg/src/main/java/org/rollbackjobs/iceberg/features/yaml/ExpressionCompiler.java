@@ -4,39 +4,14 @@ import java.util.Map;
 import org.apache.commons.jexl3.JexlArithmetic;
 import org.apache.commons.jexl3.JexlEngine;
 import org.apache.commons.jexl3.JexlFeatures;
-import org.apache.commons.jexl3.JexlInfo;
 import org.apache.commons.jexl3.introspection.JexlMethod;
-import org.apache.commons.jexl3.parser.ASTAddNode;
-import org.apache.commons.jexl3.parser.ASTAndNode;
-import org.apache.commons.jexl3.parser.ASTArguments;
-import org.apache.commons.jexl3.parser.ASTDivNode;
-import org.apache.commons.jexl3.parser.ASTEQNode;
-import org.apache.commons.jexl3.parser.ASTFalseNode;
-import org.apache.commons.jexl3.parser.ASTFunctionNode;
-import org.apache.commons.jexl3.parser.ASTGENode;
-import org.apache.commons.jexl3.parser.ASTGTNode;
-import org.apache.commons.jexl3.parser.ASTIdentifier;
-import org.apache.commons.jexl3.parser.ASTJexlScript;
-import org.apache.commons.jexl3.parser.ASTLENode;
-import org.apache.commons.jexl3.parser.ASTLTNode;
-import org.apache.commons.jexl3.parser.ASTModNode;
-import org.apache.commons.jexl3.parser.ASTMulNode;
-import org.apache.commons.jexl3.parser.ASTNENode;
-import org.apache.commons.jexl3.parser.ASTNamespaceIdentifier;
-import org.apache.commons.jexl3.parser.ASTNotNode;
-import org.apache.commons.jexl3.parser.ASTNullLiteral;
-import org.apache.commons.jexl3.parser.ASTNullpNode;
-import org.apache.commons.jexl3.parser.ASTNumberLiteral;
-import org.apache.commons.jexl3.parser.ASTOrNode;
-import org.apache.commons.jexl3.parser.ASTReferenceExpression;
-import org.apache.commons.jexl3.parser.ASTStringLiteral;
-import org.apache.commons.jexl3.parser.ASTSubNode;
-import org.apache.commons.jexl3.parser.ASTTernaryNode;
-import org.apache.commons.jexl3.parser.ASTTrueNode;
-import org.apache.commons.jexl3.parser.ASTUnaryMinusNode;
-import org.apache.commons.jexl3.parser.JexlNode;
-import org.apache.commons.jexl3.parser.Parser;
-import org.apache.commons.jexl3.parser.StringProvider;
+import org.rollbackjobs.iceberg.features.yaml.Syntax.Binary;
+import org.rollbackjobs.iceberg.features.yaml.Syntax.Call;
+import org.rollbackjobs.iceberg.features.yaml.Syntax.Elvis;
+import org.rollbackjobs.iceberg.features.yaml.Syntax.Literal;
+import org.rollbackjobs.iceberg.features.yaml.Syntax.Name;
+import org.rollbackjobs.iceberg.features.yaml.Syntax.Ternary;
+import org.rollbackjobs.iceberg.features.yaml.Syntax.Unary;
 
 /**
  * Turns the common subset of JEXL expressions (names, literals, arithmetic, comparisons, logic, ternaries,
@@ -44,7 +19,7 @@ import org.apache.commons.jexl3.parser.StringProvider;
  * costs a few nanoseconds instead of a JEXL interpreter run (about 120 ns: enough to halve a recompute's
  * throughput). The closures call the engine's own {@link JexlArithmetic} and method resolution, so results are
  * JEXL's (checked against the interpreter in the tests). Anything outside the subset returns null and is left
- * to the interpreter. The parser is JEXL's; nothing is parsed here.
+ * to the interpreter. The parser is JEXL's, seen through {@link JexlSyntax}; nothing is parsed here.
  */
 final class ExpressionCompiler {
   /** One compiled node. */
@@ -64,143 +39,121 @@ final class ExpressionCompiler {
   /** The compiled expression, or null when it uses something outside the compiled subset. */
   static Node compile(String source, Map<String, Integer> bindings, JexlFeatures features) {
     try {
-      JexlNode root = parse(source, features);
-      return root == null ? null : new ExpressionCompiler(bindings).node(root);
-    } catch (RuntimeException unsupported) {
+      return new ExpressionCompiler(bindings).node(JexlSyntax.parse(source, features));
+    } catch (RuntimeException unsupported) { // JexlSyntax.UnsupportedSyntax, or JEXL refusing the text
       return null;
     }
   }
 
-  /** The expression's one node, parsed by JEXL's parser; null for a script of several statements. */
-  static JexlNode parse(String source, JexlFeatures features) {
-    ASTJexlScript script = new Parser(new StringProvider(source))
-        .parse(new JexlInfo("expression", 1, 1), features, source, null);
-    return script.jjtGetNumChildren() == 1 ? script.jjtGetChild(0) : null;
-  }
-
-  private Node node(JexlNode n) {
-    if (n instanceof ASTIdentifier id) {
-      Integer slot = bindings.get(id.getName());
-      if (slot == null || id.getSymbol() >= 0) {
+  private Node node(Syntax n) {
+    if (n instanceof Name name) {
+      Integer slot = bindings.get(name.name());
+      if (slot == null) {
         return null;
       }
       int s = slot;
       return values -> values[s];
     }
-    if (n instanceof ASTNumberLiteral literal) {
-      Object value = literal.getLiteral();
+    if (n instanceof Literal literal) {
+      Object value = literal.value();
       return values -> value;
     }
-    if (n instanceof ASTStringLiteral literal) {
-      Object value = literal.getLiteral();
-      return values -> value;
+    if (n instanceof Unary unary) {
+      Node x = node(unary.operand());
+      if (x == null) {
+        return null;
+      }
+      switch (unary.op()) {
+        case NEGATE:
+          return values -> ARITHMETIC.negate(x.eval(values));
+        case NOT:
+          return values -> ARITHMETIC.not(x.eval(values));
+        default:
+          return null;
+      }
     }
-    if (n instanceof ASTNullLiteral) {
-      return values -> null;
+    if (n instanceof Ternary ternary) {
+      Node condition = node(ternary.condition());
+      Node then = node(ternary.then());
+      Node otherwise = node(ternary.otherwise());
+      if (condition == null || then == null || otherwise == null) {
+        return null;
+      }
+      return values -> ARITHMETIC.toBoolean(condition.eval(values)) ? then.eval(values) : otherwise.eval(values);
     }
-    if (n instanceof ASTTrueNode) {
-      return values -> Boolean.TRUE;
-    }
-    if (n instanceof ASTFalseNode) {
-      return values -> Boolean.FALSE;
-    }
-    if (n instanceof ASTReferenceExpression && n.jjtGetNumChildren() == 1) {
-      return node(n.jjtGetChild(0));
-    }
-    if (n instanceof ASTUnaryMinusNode && n.jjtGetNumChildren() == 1) {
-      Node x = node(n.jjtGetChild(0));
-      return x == null ? null : values -> ARITHMETIC.negate(x.eval(values));
-    }
-    if (n instanceof ASTNotNode && n.jjtGetNumChildren() == 1) {
-      Node x = node(n.jjtGetChild(0));
-      return x == null ? null : values -> ARITHMETIC.not(x.eval(values));
-    }
-    if (n instanceof ASTTernaryNode) {
-      return ternary(n);
-    }
-    if (n instanceof ASTFunctionNode) {
-      return function(n);
-    }
-    if (n.jjtGetNumChildren() != 2) {
-      return null;
-    }
-    Node l = node(n.jjtGetChild(0));
-    Node r = node(n.jjtGetChild(1));
-    if (l == null || r == null) {
-      return null;
-    }
-    if (n instanceof ASTAddNode) {
-      return values -> ARITHMETIC.add(l.eval(values), r.eval(values));
-    } else if (n instanceof ASTSubNode) {
-      return values -> ARITHMETIC.subtract(l.eval(values), r.eval(values));
-    } else if (n instanceof ASTMulNode) {
-      return values -> ARITHMETIC.multiply(l.eval(values), r.eval(values));
-    } else if (n instanceof ASTDivNode) {
-      return values -> ARITHMETIC.divide(l.eval(values), r.eval(values));
-    } else if (n instanceof ASTModNode) {
-      return values -> ARITHMETIC.mod(l.eval(values), r.eval(values));
-    } else if (n instanceof ASTEQNode) {
-      return values -> ARITHMETIC.equals(l.eval(values), r.eval(values));
-    } else if (n instanceof ASTNENode) {
-      return values -> !ARITHMETIC.equals(l.eval(values), r.eval(values));
-    } else if (n instanceof ASTLTNode) {
-      return values -> ARITHMETIC.lessThan(l.eval(values), r.eval(values));
-    } else if (n instanceof ASTLENode) {
-      return values -> ARITHMETIC.lessThanOrEqual(l.eval(values), r.eval(values));
-    } else if (n instanceof ASTGTNode) {
-      return values -> ARITHMETIC.greaterThan(l.eval(values), r.eval(values));
-    } else if (n instanceof ASTGENode) {
-      return values -> ARITHMETIC.greaterThanOrEqual(l.eval(values), r.eval(values));
-    } else if (n instanceof ASTAndNode) {
-      return values -> ARITHMETIC.toBoolean(l.eval(values)) && ARITHMETIC.toBoolean(r.eval(values));
-    } else if (n instanceof ASTOrNode) {
-      return values -> ARITHMETIC.toBoolean(l.eval(values)) || ARITHMETIC.toBoolean(r.eval(values));
-    } else if (n instanceof ASTNullpNode) {
-      return values -> {
-        Object value = l.eval(values);
-        return value != null ? value : r.eval(values);
-      };
-    }
-    return null;
-  }
-
-  private Node ternary(JexlNode n) {
-    Node condition = node(n.jjtGetChild(0));
-    if (condition == null) {
-      return null;
-    }
-    if (n.jjtGetNumChildren() == 2) { // a ?: b
-      Node otherwise = node(n.jjtGetChild(1));
-      return otherwise == null ? null : values -> {
+    if (n instanceof Elvis elvis) {
+      Node condition = node(elvis.value());
+      Node otherwise = node(elvis.otherwise());
+      return condition == null || otherwise == null ? null : values -> {
         Object value = condition.eval(values);
         return ARITHMETIC.toBoolean(value) ? value : otherwise.eval(values);
       };
     }
-    if (n.jjtGetNumChildren() != 3) {
+    if (n instanceof Call call) {
+      return function(call);
+    }
+    if (n instanceof Binary binary) {
+      return binary(binary);
+    }
+    return null;
+  }
+
+  private Node binary(Binary n) {
+    Node l = node(n.left());
+    Node r = node(n.right());
+    if (l == null || r == null) {
       return null;
     }
-    Node then = node(n.jjtGetChild(1));
-    Node otherwise = node(n.jjtGetChild(2));
-    if (then == null || otherwise == null) {
-      return null;
+    switch (n.op()) {
+      case ADD:
+        return values -> ARITHMETIC.add(l.eval(values), r.eval(values));
+      case SUBTRACT:
+        return values -> ARITHMETIC.subtract(l.eval(values), r.eval(values));
+      case MULTIPLY:
+        return values -> ARITHMETIC.multiply(l.eval(values), r.eval(values));
+      case DIVIDE:
+        return values -> ARITHMETIC.divide(l.eval(values), r.eval(values));
+      case MOD:
+        return values -> ARITHMETIC.mod(l.eval(values), r.eval(values));
+      case EQ:
+        return values -> ARITHMETIC.equals(l.eval(values), r.eval(values));
+      case NE:
+        return values -> !ARITHMETIC.equals(l.eval(values), r.eval(values));
+      case LT:
+        return values -> ARITHMETIC.lessThan(l.eval(values), r.eval(values));
+      case LE:
+        return values -> ARITHMETIC.lessThanOrEqual(l.eval(values), r.eval(values));
+      case GT:
+        return values -> ARITHMETIC.greaterThan(l.eval(values), r.eval(values));
+      case GE:
+        return values -> ARITHMETIC.greaterThanOrEqual(l.eval(values), r.eval(values));
+      case AND:
+        return values -> ARITHMETIC.toBoolean(l.eval(values)) && ARITHMETIC.toBoolean(r.eval(values));
+      case OR:
+        return values -> ARITHMETIC.toBoolean(l.eval(values)) || ARITHMETIC.toBoolean(r.eval(values));
+      case NULL_COALESCE:
+        return values -> {
+          Object value = l.eval(values);
+          return value != null ? value : r.eval(values);
+        };
+      default:
+        return null;
     }
-    return values -> ARITHMETIC.toBoolean(condition.eval(values)) ? then.eval(values) : otherwise.eval(values);
   }
 
   /** {@code math:name(args)}: Math's static method, resolved by JEXL for the argument types, cached per call site. */
-  private Node function(JexlNode n) {
-    if (n.jjtGetNumChildren() != 2 || !(n.jjtGetChild(0) instanceof ASTNamespaceIdentifier name)
-        || !"math".equals(name.getNamespace()) || !(n.jjtGetChild(1) instanceof ASTArguments arguments)) {
+  private Node function(Call call) {
+    if (!"math".equals(call.namespace())) {
       return null;
     }
-    Node[] args = new Node[arguments.jjtGetNumChildren()];
+    Node[] args = new Node[call.args().size()];
     for (int i = 0; i < args.length; i++) {
-      args[i] = node(arguments.jjtGetChild(i));
+      args[i] = node(call.args().get(i));
       if (args[i] == null) {
         return null;
       }
     }
-    return new MathCall(name.getName(), args);
+    return new MathCall(call.function(), args);
   }
 
   private static final class MathCall implements Node {
