@@ -14,6 +14,10 @@ import org.rollbackjobs.jobs.restore.RestoreService.RestoreOutcome;
 import org.rollbackjobs.jobs.retrain.RetrainJobConfiguration;
 import org.rollbackjobs.jobs.retrain.RetrainReport;
 import org.rollbackjobs.jobs.retrain.RetrainService;
+import org.rollbackjobs.jobs.rollback.RollbackOutcome;
+import org.rollbackjobs.jobs.rollback.RollbackReport;
+import org.rollbackjobs.jobs.rollback.RollbackService;
+import org.rollbackjobs.jobs.rollback.SystemRollbackJobConfiguration;
 import org.springframework.batch.core.JobExecution;
 import org.springframework.beans.factory.annotation.Autowired;
 import picocli.CommandLine.Command;
@@ -36,6 +40,7 @@ class RestartCommand implements Callable<Integer> {
   @Autowired RestoreService restoreService;
   @Autowired RebuildIndexService rebuildIndexService;
   @Autowired RetrainService retrainService;
+  @Autowired RollbackService rollbackService;
 
   @Override
   public Integer call() {
@@ -78,6 +83,16 @@ class RestartCommand implements Callable<Integer> {
       json.put("restarted-execution-id", executionId);
       Output.print(spec, output, json, "Restarted job execution " + executionId + ".\n"
           + RetrainReport.resultText(outcome));
+      return outcome.exitCode();
+    }
+    if (SystemRollbackJobConfiguration.JOB_NAME.equals(job)) {
+      RollbackOutcome outcome = rollbackService.restart(executionId);
+      Map<String, Object> json = RollbackReport.json(outcome);
+      json.put("restarted-execution-id", executionId);
+      if (outcome.error() != null && outcome.exitCode() != ExitCodes.OK) {
+        spec.commandLine().getErr().println("error: " + outcome.error());
+      }
+      Output.print(spec, output, json, "Restarted job execution " + executionId + ".\n" + RollbackReport.text(outcome));
       return outcome.exitCode();
     }
     JobExecution execution = jobRunner.restart(executionId);

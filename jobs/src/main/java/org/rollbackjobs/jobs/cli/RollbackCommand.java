@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
         ManifestCommand.class,
         TriggerRetrainCommand.class,
         VerifyCommand.class,
+        SystemRollbackCommand.class,
+        ApproveCommand.class,
         HistoryCommand.class,
         StatusCommand.class,
         RestartCommand.class,

@@ -73,6 +73,18 @@ public class JobOutcomes implements JobExecutionListener {
     audit(attempt, "noop", null, details);
   }
 
+  /** Refused by a guard before any job ran: audited as {@code refused}, for a command that reports it itself. */
+  public void refused(Attempt attempt, String message, Map<String, Object> details) {
+    Map<String, Object> all = new LinkedHashMap<>(details);
+    all.put("error", message);
+    audit(attempt, "refused", null, all);
+  }
+
+  /** Something done without a job (an approval, say): audited as {@code completed}. */
+  public void done(Attempt attempt, Map<String, Object> details) {
+    audit(attempt, "completed", null, details);
+  }
+
   /** The execution if it completed; otherwise its failure as the exception for the exit code it calls for. */
   public JobExecution completed(JobExecution execution) {
     return completed(execution, (failure, id) -> "restart it with 'restart --execution " + id + "'");

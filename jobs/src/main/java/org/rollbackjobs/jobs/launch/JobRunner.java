@@ -4,10 +4,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.LocalDateTime;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.rollbackjobs.iceberg.BadInputException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +19,7 @@ import org.springframework.batch.core.StepExecution;
 import org.springframework.batch.core.explore.JobExplorer;
 import org.springframework.batch.core.launch.JobLauncher;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
@@ -41,13 +39,14 @@ public class JobRunner {
   private final JobLauncher launcher;
   private final JobExplorer explorer;
   private final JobRepository repository;
-  private final Map<String, Job> jobs;
+  /** Looked up when a job is launched: a job's own steps may launch other jobs through this runner. */
+  private final ObjectProvider<Job> jobs;
 
-  public JobRunner(JobLauncher launcher, JobExplorer explorer, JobRepository repository, List<Job> jobs) {
+  public JobRunner(JobLauncher launcher, JobExplorer explorer, JobRepository repository, ObjectProvider<Job> jobs) {
     this.launcher = launcher;
     this.explorer = explorer;
     this.repository = repository;
-    this.jobs = jobs.stream().collect(Collectors.toMap(Job::getName, Function.identity()));
+    this.jobs = jobs;
   }
 
   /** Runs a job for an attempt, which travels with the parameters so that every run is audited alike. */
@@ -56,9 +55,9 @@ public class JobRunner {
   }
 
   private JobExecution run(String jobName, JobParameters parameters) {
-    Job job = jobs.get(jobName);
+    Job job = jobs.stream().filter(j -> j.getName().equals(jobName)).findFirst().orElse(null);
     if (job == null) {
-      throw new IllegalStateException("no job named " + jobName + "; jobs: " + jobs.keySet());
+      throw new IllegalStateException("no job named " + jobName + "; jobs: " + jobs.stream().map(Job::getName).toList());
     }
     JobParameters withProcess = new JobParametersBuilder(parameters)
         .addString(PROCESS_PID, Long.toString(ProcessHandle.current().pid()), false)

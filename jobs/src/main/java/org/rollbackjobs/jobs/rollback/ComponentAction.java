@@ -1,0 +1,42 @@
+package org.rollbackjobs.jobs.rollback;
+
+import java.util.Map;
+
+/**
+ * What a rollback does to one component of a system.
+ *
+ * @param component {@code dataset}, {@code feature}, {@code index} or {@code model}
+ * @param name the component's name in the system file (a dataset's table)
+ * @param action {@link #RESTORE}, {@link #RECOMPUTE}, {@link #SWITCH_BACK}, {@link #REBUILD}, {@link #RETRAIN} or
+ *     {@link #NONE}
+ * @param from the component's current state, as the plan saw it
+ * @param to the state the manifest pins
+ * @param facts what the action involves (rows, documents, what can be reused), for the plan's reader
+ */
+public record ComponentAction(String component, String name, String action, String from, String to,
+    Map<String, Object> facts) {
+  public static final String DATASET = "dataset";
+  public static final String FEATURE = "feature";
+  public static final String INDEX = "index";
+  public static final String MODEL = "model";
+
+  public static final String NONE = "none";
+  public static final String RESTORE = "restore";
+  public static final String RECOMPUTE = "recompute";
+  public static final String SWITCH_BACK = "switch-back";
+  public static final String REBUILD = "rebuild";
+  public static final String RETRAIN = "retrain";
+
+  public ComponentAction {
+    facts = facts == null ? Map.of() : Map.copyOf(facts);
+  }
+
+  public boolean moves() {
+    return !NONE.equals(action);
+  }
+
+  /** {@code component/name}: unique within a system. */
+  public String key() {
+    return component + "/" + name;
+  }
+}

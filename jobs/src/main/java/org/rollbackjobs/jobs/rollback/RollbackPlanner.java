@@ -1,0 +1,178 @@
+package org.rollbackjobs.jobs.rollback;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.rollbackjobs.iceberg.catalog.CatalogLoader;
+import org.rollbackjobs.iceberg.catalog.TableName;
+import org.rollbackjobs.iceberg.features.FeatureLineage;
+import org.rollbackjobs.iceberg.restore.RestoreMode;
+import org.rollbackjobs.iceberg.restore.RestorePlan;
+import org.rollbackjobs.iceberg.snapshot.SnapshotTarget;
+import org.rollbackjobs.jobs.manifest.Manifest;
+import org.rollbackjobs.jobs.manifest.ManifestContent.DatasetPin;
+import org.rollbackjobs.jobs.manifest.ManifestContent.FeaturePin;
+import org.rollbackjobs.jobs.manifest.ManifestContent.IndexPin;
+import org.rollbackjobs.jobs.manifest.ManifestContent.ModelPin;
+import org.rollbackjobs.jobs.restore.RestoreRequest;
+import org.rollbackjobs.jobs.restore.RestoreService;
+import org.rollbackjobs.jobs.retrain.RetrainCheck;
+import org.rollbackjobs.jobs.retrain.RetrainStore;
+import org.rollbackjobs.jobs.system.DatasetSpec;
+import org.rollbackjobs.jobs.system.FeatureSpec;
+import org.rollbackjobs.jobs.system.IndexSpec;
+import org.rollbackjobs.jobs.system.ModelSpec;
+import org.rollbackjobs.jobs.system.SystemDefinition;
+import org.rollbackjobs.jobs.verify.Finding;
+import org.rollbackjobs.jobs.verify.SystemVerifier;
+import org.rollbackjobs.vector.index.BuildRegistry;
+import org.rollbackjobs.vector.index.IndexBuild;
+import org.rollbackjobs.vector.index.IndexName;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Service;
+
+/**
+ * Compares every component of a system with what a manifest pins (the comparison {@code verify} makes) and decides
+ * one action per component: a component with a finding moves, one without stays. An index whose pinned build is
+ * still kept (the previous build, same embedding version and source snapshot) is switched back instead of rebuilt.
+ * Changes nothing.
+ */
+@Service
+public class RollbackPlanner {
+  private final ObjectProvider<Catalog> catalog;
+  private final SystemVerifier verifier;
+  private final RetrainCheck retrainCheck;
+  private final RetrainStore retrainStore;
+  private final RestoreService restoreService;
+  private final DataSource dataSource;
+
+  public RollbackPlanner(ObjectProvider<Catalog> catalog, SystemVerifier verifier, RetrainCheck retrainCheck,
+      RetrainStore retrainStore, RestoreService restoreService, DataSource dataSource) {
+    this.catalog = catalog;
+    this.verifier = verifier;
+    this.retrainCheck = retrainCheck;
+    this.retrainStore = retrainStore;
+    this.restoreService = restoreService;
+    this.dataSource = dataSource;
+  }
+
+  public RollbackPlan plan(SystemDefinition system, Manifest manifest) {
+    List<Finding> findings = new ArrayList<>(verifier.components(system, manifest.content()));
+    List<ComponentAction> components = new ArrayList<>();
+    for (DatasetSpec dataset : system.datasets()) {
+      components.add(dataset(dataset, pinOf(manifest.content().dataset(dataset.table()), "dataset", dataset.table()),
+          has(findings, ComponentAction.DATASET, dataset.table())));
+    }
+    for (FeatureSpec feature : system.features()) {
+      components.add(feature(feature, pinOf(manifest.content().feature(feature.name()), "feature", feature.name()),
+          has(findings, ComponentAction.FEATURE, feature.name())));
+    }
+    for (IndexSpec index : system.indexes()) {
+      components.add(index(index, pinOf(manifest.content().index(index.name()), "index", index.name()),
+          has(findings, ComponentAction.INDEX, index.name())));
+    }
+    for (ModelSpec model : system.models()) {
+      ModelPin pin = pinOf(manifest.content().model(model.name()), "model", model.name());
+      List<Finding> modelFindings = retrainCheck.check(system.name(), pin, manifest.id());
+      findings.addAll(modelFindings);
+      components.add(model(system.name(), pin, manifest.id(), !modelFindings.isEmpty()));
+    }
+    String id = PlanId.of(system.name(), system.sha256(), manifest.id(), components);
+    return new RollbackPlan(id, system.name(), String.valueOf(system.file()), system.sha256(), manifest.id(),
+        RollbackLevel.of(components), components, findings);
+  }
+
+  private ComponentAction dataset(DatasetSpec spec, DatasetPin pin, boolean moves) {
+    Table table = CatalogLoader.loadTable(catalog.getObject(), spec.table());
+    String from = table.currentSnapshot() == null ? "empty" : Long.toString(table.currentSnapshot().snapshotId());
+    String to = Long.toString(pin.snapshotId());
+    if (!moves) {
+      return new ComponentAction(ComponentAction.DATASET, spec.table(), ComponentAction.NONE, from, to, Map.of());
+    }
+    RestorePlan restore = restoreService.plan(new RestoreRequest(spec.table(), SnapshotTarget.id(pin.snapshotId()),
+        RestoreMode.COMMIT, "plan", "plan"));
+    Map<String, Object> facts = new LinkedHashMap<>();
+    facts.put("rows-restored", restore.rowsToRestore());
+    facts.put("rows-discarded", restore.rowsToDiscard());
+    facts.put("files-restored", restore.filesToRestore().size());
+    facts.put("files-discarded", restore.filesToDiscard().size());
+    return new ComponentAction(ComponentAction.DATASET, spec.table(), ComponentAction.RESTORE, from, to, facts);
+  }
+
+  private ComponentAction feature(FeatureSpec spec, FeaturePin pin, boolean moves) {
+    String to = pin.pipeline() + " v" + pin.pipelineVersion() + " from " + pin.source() + "@" + pin.sourceSnapshotId();
+    String from = "absent";
+    Catalog c = catalog.getObject();
+    if (c.tableExists(TableName.parse(pin.target()))) {
+      Snapshot current = CatalogLoader.loadTable(c, pin.target()).currentSnapshot();
+      Map<String, String> summary = current == null ? Map.of() : current.summary();
+      from = summary.containsKey(FeatureLineage.PIPELINE)
+          ? summary.get(FeatureLineage.PIPELINE) + " v" + summary.get(FeatureLineage.PIPELINE_VERSION) + " from "
+              + summary.get(FeatureLineage.SOURCE_TABLE) + "@" + summary.get(FeatureLineage.SOURCE_SNAPSHOT)
+          : "no recompute lineage" + (current == null ? "" : " (snapshot " + current.snapshotId() + ")");
+    }
+    Map<String, Object> facts = Map.of("pipeline", pin.pipeline(), "version", pin.pipelineVersion(),
+        "source-snapshot", pin.sourceSnapshotId());
+    return new ComponentAction(ComponentAction.FEATURE, spec.name(), moves ? ComponentAction.RECOMPUTE
+        : ComponentAction.NONE, from, to, facts);
+  }
+
+  private ComponentAction index(IndexSpec spec, IndexPin pin, boolean moves) {
+    IndexName name = IndexName.of(spec.schema(), spec.name());
+    String to = pin.embeddingVersion() + " from " + pin.source() + "@" + pin.sourceSnapshotId();
+    try (Connection c = dataSource.getConnection()) {
+      Optional<BuildRegistry.ServingRecord> serving = BuildRegistry.servingRecord(c, name);
+      String from = serving.isEmpty() || serving.get().buildId() == null ? "not serving"
+          : describe(BuildRegistry.find(c, serving.get().buildId()).orElse(null));
+      if (!moves) {
+        return new ComponentAction(ComponentAction.INDEX, spec.name(), ComponentAction.NONE, from, to, Map.of());
+      }
+      Optional<IndexBuild> previous = BuildRegistry.latestPrevious(c, name);
+      if (previous.isPresent() && pin.buildId() != null && previous.get().id() == pin.buildId()
+          && pin.embeddingVersion().equals(previous.get().embeddingVersion())
+          && Long.valueOf(pin.sourceSnapshotId()).equals(previous.get().sourceSnapshot())) {
+        return new ComponentAction(ComponentAction.INDEX, spec.name(), ComponentAction.SWITCH_BACK, from,
+            describe(previous.get()), Map.of("build-id", previous.get().id(), "documents", previous.get().rows(),
+                "keep-until", String.valueOf(previous.get().keepUntil())));
+      }
+      Map<String, Object> facts = new LinkedHashMap<>();
+      facts.put("documents", pin.rows());
+      facts.put("reusable", 0);
+      facts.put("to-embed", pin.rows());
+      return new ComponentAction(ComponentAction.INDEX, spec.name(), ComponentAction.REBUILD, from, to, facts);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the builds of index " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  private ComponentAction model(String system, ModelPin pin, long manifestId, boolean moves) {
+    String from = retrainStore.latest(system, pin.name())
+        .map(r -> "retrain request of manifest " + r.manifestId()).orElse("no retrain request");
+    String to = "trained on manifest " + manifestId + "'s snapshots";
+    return new ComponentAction(ComponentAction.MODEL, pin.name(), moves ? ComponentAction.RETRAIN
+        : ComponentAction.NONE, from, to, Map.of("trains-on", pin.trainsOn().size()));
+  }
+
+  private static String describe(IndexBuild build) {
+    return build == null ? "unknown build" : "build " + build.id() + " (" + build.embeddingVersion() + " from "
+        + build.source() + "@" + build.sourceSnapshot() + ")";
+  }
+
+  private static boolean has(List<Finding> findings, String component, String name) {
+    return findings.stream().anyMatch(f -> f.component().equals(component) && f.name().equals(name));
+  }
+
+  private static <T> T pinOf(Optional<T> pin, String component, String name) {
+    return pin.orElseThrow(() -> new org.rollbackjobs.iceberg.BadInputException("the manifest pins no version of "
+        + component + " " + name + "; a rollback needs every component pinned (capture a manifest of the system"
+        + " as it is now)"));
+  }
+}

@@ -1,0 +1,262 @@
+package org.rollbackjobs.jobs.rollback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.apache.iceberg.Table;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.rollbackjobs.iceberg.features.TxnSource;
+import org.rollbackjobs.jobs.CliHarness;
+import org.rollbackjobs.vector.embedding.BuiltInModel;
+import org.rollbackjobs.vector.testing.Documents;
+import org.rollbackjobs.vector.testing.Registry;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * {@code rollback} end to end on a real system: a dataset, a feature table computed from it, a pgvector index of a
+ * document table and a model. Manifest 1 is the known-good state; the incident is a bad load, a nightly recompute
+ * from it with another pipeline version, the index rebuilt with another model of the same dimension, and the model
+ * retrained on all that (manifest 2). Each test has a system of its own.
+ */
+class SystemRollbackTest extends CliHarness {
+  private static final String GOOD_MODEL = "all-minilm-l6-v2-q";
+  private static final String OTHER_MODEL = "bge-small-en-v15-q";
+
+  @Autowired DataSource dataSource;
+  @Autowired JdbcTemplate jdbc;
+  @Autowired SystemLock lock;
+
+  String ns;
+  Path systemFile;
+  long tuesday;
+  long goodManifest;
+  Registry.Snapshot registry;
+
+  @BeforeEach
+  void knownGoodSystem() throws IOException {
+    registry = Registry.snapshot(dataSource);
+    // the registry is one per database: this system starts with the good model deployed, the other one never served
+    Registry.deployed(dataSource, BuiltInModel.ALL_MINILM_L6_V2_Q.version(), BuiltInModel.BGE_SMALL_EN_V15_Q.version());
+    jdbc.update("UPDATE rollback.embedding_versions SET status = 'registered', quarantined_by_build = NULL"
+        + " WHERE name = ?", OTHER_MODEL);
+    ns = "rb" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+    jdbc.execute("CREATE SCHEMA " + ns);
+    Table txn = TxnSource.create(catalog, ns + ".txn");
+    TxnSource.append(txn, TxnSource.rows(TxnSource.SCHEMA, 31, 1_500, 80), 2);
+    tuesday = TxnSource.append(txn, TxnSource.rows(TxnSource.SCHEMA, 32, 1_500, 120), 2);
+    Documents.create(catalog, ns + ".docs", 30, 2, 5);
+    systemFile = Files.createTempDirectory("systems").resolve(ns + ".yml");
+    Files.writeString(systemFile, """
+        name: NS
+        datasets:
+          - table: NS.txn
+        features:
+          - name: customer_features
+            source: NS.txn
+            pipeline: customer_txn_features
+            target: NS.customer_features
+            version: "1"
+        indexes:
+          - name: docs
+            schema: NS
+            source: NS.docs
+            id-column: id
+            text-column: text
+            embedding: GOOD
+        models:
+          - name: churn
+            version: "7"
+            trains-on: [NS.txn, NS.customer_features]
+        """.replace("NS", ns).replace("GOOD", GOOD_MODEL));
+    ok(run("recompute-features", "--system-file", systemFile.toString(), "--feature", "customer_features",
+        "--reason", "first computation"));
+    ok(run("rebuild-index", "--system-file", systemFile.toString(), "--index", "docs", "--create",
+        "--reason", "first build"));
+    goodManifest = capture("deploy 1");
+    ok(run("trigger-retrain", "--system-file", systemFile.toString(), "--model", "churn", "--reason", "deploy 1"));
+    ok(verify(goodManifest));
+  }
+
+  @AfterEach
+  void restoreTheRegistry() {
+    registry.restore();
+  }
+
+  /** The incident: bad load, nightly recompute with v2, index rebuilt with the other model, model retrained. */
+  private void incident() {
+    TxnSource.append(table(ns + ".txn"), TxnSource.rows(TxnSource.SCHEMA, 33, 400, 40), 1);
+    ok(run("recompute-features", "--pipeline", "customer_txn_features", "--version", "2", "--source", ns + ".txn",
+        "--target", ns + ".customer_features", "--reason", "nightly"));
+    ok(run("rebuild-index", "--index", "docs", "--schema", ns, "--embedding", OTHER_MODEL, "--source-table",
+        ns + ".docs", "--id-column", "id", "--text-column", "text", "--reason", "new embedding model"));
+    capture("deploy 2");
+    ok(run("trigger-retrain", "--system-file", systemFile.toString(), "--model", "churn", "--reason", "deploy 2"));
+    assertThat(verify(goodManifest).exitCode()).isEqualTo(3);
+  }
+
+  @Test
+  void theWholeSystemGoesBackToTheManifestWithApprovalsAndVerifiesClean() {
+    incident();
+    List<Map<String, Object>> badRows = rowsOf(null);
+
+    Result dry = rollback("--dry-run");
+    assertThat(dry.exitCode()).as(dry.stderr()).isEqualTo(4);
+    JsonNode plan = dry.json();
+    assertThat(plan.get("status").asText()).isEqualTo("planned");
+    assertThat(plan.get("manifest-id").asLong()).isEqualTo(goodManifest);
+    assertThat(plan.get("level").asInt()).isEqualTo(4);
+    assertThat(actions(plan)).containsExactly("dataset " + ns + ".txn restore", "feature customer_features recompute",
+        "index docs switch-back", "model churn retrain");
+    assertThat(plan.get("approvals").get("missing").toString()).contains("data-engineering-lead", "ml-engineering-lead");
+    String planId = plan.get("plan-id").asText();
+    assertThat(rowsOf(null)).as("a dry run changes nothing").isEqualTo(badRows);
+
+    Result refused = rollback();
+    assertThat(refused.exitCode()).isEqualTo(4);
+    assertThat(refused.json().get("status").asText()).isEqualTo("refused");
+    assertThat(refused.json().get("error").asText()).contains("approval").contains("approve --system " + ns);
+    assertThat(rowsOf(null)).as("a refused rollback changes nothing").isEqualTo(badRows);
+
+    ok(run("approve", "--system-file", systemFile.toString(), "--plan", planId, "--approver", "alice", "--role",
+        "data-engineering-lead", "--reason", "bad load confirmed"));
+    ok(run("approve", "--system-file", systemFile.toString(), "--plan", planId, "--approver", "bob", "--role",
+        "ml-engineering-lead", "--reason", "model owner agrees"));
+    assertThat(rollback("--dry-run").exitCode()).isZero();
+
+    Result done = rollback();
+    assertThat(done.exitCode()).as(done.stderr() + done.stdout()).isZero();
+    JsonNode json = done.json();
+    assertThat(json.get("status").asText()).isEqualTo("completed");
+    assertThat(json.get("plan-id").asText()).isEqualTo(planId);
+    assertThat(json.get("verify").get("clean").asBoolean()).isTrue();
+    assertThat(json.get("time-to-rollback-ms").asLong()).isPositive();
+    json.get("components").forEach(c -> assertThat(c.get("status").asText()).as(c.toString())
+        .isIn("completed", "noop"));
+
+    // every component equals manifest 1
+    assertThat(rowsOf(null)).isEqualTo(rowsOf(tuesday));
+    assertThat(jdbc.queryForList("SELECT DISTINCT embedding_version FROM " + ns + ".docs", String.class))
+        .containsExactly(GOOD_MODEL);
+    assertThat(jdbc.queryForObject("SELECT count(DISTINCT doc_id) FROM " + ns + ".docs", Long.class)).isEqualTo(30);
+    assertThat(verify(goodManifest).exitCode()).isZero();
+    Map<String, Object> record = jdbc.queryForMap("SELECT outcome, level, plan_id, time_to_rollback_ms, approvals::text"
+        + " AS approvals FROM rollback.rollbacks WHERE system = ?", ns);
+    assertThat(record).containsEntry("outcome", "completed").containsEntry("level", 4).containsEntry("plan_id", planId);
+    assertThat((String) record.get("approvals")).contains("alice", "bob");
+
+    Result again = rollback();
+    assertThat(again.exitCode()).as(again.stderr()).isZero();
+    assertThat(again.json().get("status").asText()).isEqualTo("noop");
+    assertThat(run("history", "--limit", "200", "--json").json().get("records").toString())
+        .contains("\"command\":\"rollback\"", "\"command\":\"approve\"");
+  }
+
+  @Test
+  void anApprovalOfAPlanWhoseStateChangedNoLongerCounts() {
+    incident();
+    String planId = rollback("--dry-run").json().get("plan-id").asText();
+    ok(run("approve", "--system-file", systemFile.toString(), "--plan", planId, "--approver", "alice", "--role",
+        "data-engineering-lead", "--reason", "ok"));
+    ok(run("approve", "--system-file", systemFile.toString(), "--plan", planId, "--approver", "bob", "--role",
+        "ml-engineering-lead", "--reason", "ok"));
+    TxnSource.append(table(ns + ".txn"), TxnSource.rows(TxnSource.SCHEMA, 34, 10, 5), 1);
+
+    Result refused = rollback();
+    assertThat(refused.exitCode()).isEqualTo(4);
+    String newPlan = refused.json().get("plan-id").asText();
+    assertThat(newPlan).isNotEqualTo(planId);
+    assertThat(refused.json().get("error").asText()).contains("the plan changed", planId, newPlan);
+  }
+
+  @Test
+  void theActorCannotApproveTheirOwnRollbackAndOnePersonCannotFillTwoRoles() {
+    incident();
+    String planId = rollback("--dry-run").json().get("plan-id").asText();
+    ok(run("approve", "--system-file", systemFile.toString(), "--plan", planId, "--approver", "carol", "--role",
+        "data-engineering-lead", "--reason", "ok"));
+    ok(run("approve", "--system-file", systemFile.toString(), "--plan", planId, "--approver", "carol", "--role",
+        "ml-engineering-lead", "--reason", "ok"));
+    assertThat(rollback("--dry-run").exitCode()).as("one person, two roles").isEqualTo(4);
+    ok(run("approve", "--system-file", systemFile.toString(), "--plan", planId, "--approver", "dave", "--role",
+        "ml-engineering-lead", "--reason", "ok"));
+    assertThat(rollback("--dry-run", "--actor", "dave").exitCode()).as("the actor approved").isEqualTo(4);
+    Result erin = rollback("--dry-run", "--actor", "erin");
+    assertThat(erin.exitCode()).as(erin.stdout()).isZero();
+  }
+
+  @Test
+  void aRollbackOfASystemWhoseLockIsHeldIsRefusedAndChangesNothing() {
+    incident();
+    List<Map<String, Object>> badRows = rowsOf(null);
+    try (SystemLock.Held held = lock.acquire(ns)) {
+      Result refused = rollback("--dry-run");
+      assertThat(refused.exitCode()).isEqualTo(4);
+      assertThat(refused.json().get("guards").toString()).contains("a rollback or drill of system " + ns + " is running");
+    }
+    assertThat(rowsOf(null)).isEqualTo(badRows);
+  }
+
+  @Test
+  void badInputIsExitTwo() {
+    assertThat(rollback("--dry-run").exitCode()).as("previous with one manifest").isEqualTo(2);
+    Result unknown = run("rollback", "--system-file", systemFile.toString(), "--to-manifest", "999999", "--reason", "r",
+        "--json");
+    assertThat(unknown.exitCode()).isEqualTo(2);
+    assertThat(unknown.json().get("error").asText()).contains("no manifest 999999");
+    Result plan = run("approve", "--system-file", systemFile.toString(), "--plan", "plan-0000000000000000",
+        "--approver", "a", "--role", "data-engineering-lead", "--reason", "r", "--json");
+    assertThat(plan.exitCode()).isEqualTo(2);
+    assertThat(plan.json().get("error").asText()).contains("no rollback plan");
+    ok(run("manifest", "retire", Long.toString(goodManifest), "--reason", "superseded"));
+    Result retired = run("rollback", "--system-file", systemFile.toString(), "--to-manifest",
+        Long.toString(goodManifest), "--reason", "r", "--json");
+    assertThat(retired.exitCode()).isEqualTo(2);
+    assertThat(retired.json().get("error").asText()).contains("is retired");
+  }
+
+  private Result rollback(String... more) {
+    List<String> args = new ArrayList<>(List.of("rollback", "--system-file", systemFile.toString(), "--to-manifest",
+        "previous", "--reason", "incident 42", "--json"));
+    args.addAll(List.of(more));
+    return run(args.toArray(String[]::new));
+  }
+
+  private long capture(String reason) {
+    Result capture = ok(run("manifest", "capture", "--system-file", systemFile.toString(), "--reason", reason,
+        "--json"));
+    return capture.json().get("manifest-id").asLong();
+  }
+
+  private Result verify(long manifest) {
+    return run("verify", "--system-file", systemFile.toString(), "--manifest", Long.toString(manifest), "--json");
+  }
+
+  private List<Map<String, Object>> rowsOf(Long snapshot) {
+    return TxnSource.read(table(ns + ".txn"), snapshot).stream()
+        .map(r -> Map.<String, Object>of("row", r.toString())).sorted((a, b) -> a.toString().compareTo(b.toString()))
+        .toList();
+  }
+
+  private static List<String> actions(JsonNode plan) {
+    List<String> actions = new ArrayList<>();
+    plan.get("components").forEach(c -> actions.add(c.get("component").asText() + " " + c.get("name").asText() + " "
+        + c.get("action").asText()));
+    return actions;
+  }
+
+  private static Result ok(Result result) {
+    assertThat(result.exitCode()).as(result.stderr() + result.stdout()).isZero();
+    return result;
+  }
+}
