@@ -20,6 +20,7 @@ import org.rollbackjobs.jobs.restore.RestoreService.RestoreOutcome;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IFactory;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -29,6 +30,7 @@ import picocli.CommandLine.Spec;
     description = {
         "Creates an Iceberg table with three versions (the third a bad load), restores it with the restore job to"
             + " the version tagged known-good, and shows the rows before and after.",
+        "With --system-rollback: the product's main job, a whole system rolled back to its known-good manifest.",
         "The demo table is dropped and created again on every run."})
 class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -48,11 +50,28 @@ class DemoCommand implements Callable<Integer> {
   @Option(names = "--bad-load", description = "With --example-system: append a bad load to both tables instead.")
   boolean badLoad;
 
+  @Option(names = "--system-rollback", description = "Instead: the whole story of a system rollback, with the commands"
+      + " a user types: the example system captured as manifest A, an incident, verify failing, the rollback plan"
+      + " refused without approvals, two approvals, the rollback, verify clean; each step's time and the"
+      + " time-to-rollback.")
+  boolean systemRollback;
+
+  @Autowired IFactory factory;
+
   @Autowired ObjectProvider<Catalog> catalog;
   @Autowired RestoreService restoreService;
 
   @Override
-  public Integer call() {
+  public Integer call() throws java.io.IOException {
+    if (systemRollback) {
+      Map<String, Object> summary = new SystemRollbackDemo(factory, catalog.getObject(), spec.commandLine().getOut(),
+          spec.commandLine().getErr(), output.json()).run();
+      Map<String, Object> json = Output.result("demo", "completed", ExitCodes.OK);
+      json.putAll(summary);
+      Output.print(spec, output, json, "The system is back at manifest " + summary.get("manifest-good")
+          + " and verify is clean. Next: 'history', 'status', or the README walkthrough.");
+      return ExitCodes.OK;
+    }
     if (exampleSystem) {
       return exampleSystem();
     }
