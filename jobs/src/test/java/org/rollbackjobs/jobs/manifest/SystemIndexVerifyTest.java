@@ -38,6 +38,9 @@ class SystemIndexVerifyTest extends CliHarness {
   @BeforeEach
   void system() throws IOException {
     registry = Registry.snapshot(dataSource);
+    // the registry is one per database: other tests may have left either model quarantined
+    Registry.deployed(dataSource, org.rollbackjobs.vector.embedding.BuiltInModel.ALL_MINILM_L6_V2_Q.version(),
+        org.rollbackjobs.vector.embedding.BuiltInModel.BGE_SMALL_EN_V15_Q.version());
     sx = "sx" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
     docs = Documents.create(catalog, sx + ".docs", 30, 2, 5);
     systemFile = Files.createTempDirectory("systems").resolve(sx + ".yml");
