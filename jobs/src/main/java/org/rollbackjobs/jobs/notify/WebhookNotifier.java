@@ -2,7 +2,6 @@ package org.rollbackjobs.jobs.notify;
 
 import dev.failsafe.Failsafe;
 import dev.failsafe.RetryPolicy;
-import dev.failsafe.RetryPolicyBuilder;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -62,6 +61,7 @@ public class WebhookNotifier implements DisposableBean {
     this.http = HttpClient.newBuilder()
         .connectTimeout(settings.timeout())
         .followRedirects(HttpClient.Redirect.NEVER)
+        .version(HttpClient.Version.HTTP_1_1) // what every webhook receiver speaks; no h2c upgrade on plain http
         .executor(senders)
         .build();
   }
@@ -185,23 +185,35 @@ public class WebhookNotifier implements DisposableBean {
 
   private Delivery deliver(String event, URI url, byte[] body) {
     AtomicInteger attempts = new AtomicInteger();
-    RetryPolicyBuilder<Attempt> policy = RetryPolicy.<Attempt>builder()
+    RetryPolicy<Attempt> policy = RetryPolicy.<Attempt>builder()
         .handleResultIf(a -> !a.delivered() && a.retryable())
         .withMaxAttempts(settings.maxAttempts())
-        .withDelayFn(context -> context.getLastResult() == null ? null : context.getLastResult().retryAfter())
+        // what the server asked for (Retry-After), else exponential backoff; never null (Failsafe needs a delay)
+        .withDelayFn(context -> context.getLastResult() != null && context.getLastResult().retryAfter() != null
+            ? context.getLastResult().retryAfter() : backoff(context.getAttemptCount()))
         .onRetry(e -> LOG.warn("notification {} to {}: attempt {} failed ({}), retrying", event, Webhooks.redact(url),
-            e.getAttemptCount(), e.getLastResult() == null ? e.getLastException() : e.getLastResult().error()));
-    if (settings.initialBackoff().compareTo(settings.maxBackoff()) < 0 && !settings.initialBackoff().isZero()) {
-      policy.withBackoff(settings.initialBackoff(), settings.maxBackoff());
-    } else {
-      policy.withDelay(settings.initialBackoff());
+            e.getAttemptCount(), e.getLastResult() == null ? e.getLastException() : e.getLastResult().error()))
+        .build();
+    try {
+      Attempt last = Failsafe.with(policy).get(() -> {
+        attempts.incrementAndGet();
+        return attempt(url, body);
+      });
+      return new Delivery(event, Webhooks.redact(url), last.delivered() ? Delivery.DELIVERED : Delivery.FAILED,
+          attempts.get(), last.httpStatus(), last.error());
+    } catch (RuntimeException e) {
+      return new Delivery(event, Webhooks.redact(url), Delivery.FAILED, attempts.get(), null,
+          Webhooks.scrub(e.toString(), url));
     }
-    Attempt last = Failsafe.with(policy.build()).get(() -> {
-      attempts.incrementAndGet();
-      return attempt(url, body);
-    });
-    return new Delivery(event, Webhooks.redact(url), last.delivered() ? Delivery.DELIVERED : Delivery.FAILED,
-        attempts.get(), last.httpStatus(), last.error());
+  }
+
+  /** The wait after {@code attempts} failed attempts: initial-backoff doubled per further attempt, up to max. */
+  Duration backoff(int attempts) {
+    Duration wait = settings.initialBackoff();
+    for (int i = 1; i < attempts && wait.compareTo(settings.maxBackoff()) < 0; i++) {
+      wait = wait.multipliedBy(2);
+    }
+    return wait.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : wait;
   }
 
   private Attempt attempt(URI url, byte[] body) {
