@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.rollbackjobs.jobs.cli.Output;
+import org.rollbackjobs.jobs.notify.WebhookNotifier;
 import org.rollbackjobs.jobs.verify.Finding;
 
 /** The result of {@code rollback} as one JSON object and as text for people. */
@@ -34,6 +35,7 @@ public final class RollbackReport {
     json.put("verify", verify);
     json.put("findings-before", plan.findings().size());
     json.put("job-execution-id", o.jobExecutionId());
+    json.put("notifications", o.notifications().stream().map(WebhookNotifier.Delivery::json).toList());
     if (o.error() != null) {
       json.put("error", o.error());
     }
@@ -72,6 +74,12 @@ public final class RollbackReport {
     }
     if (o.timeToRollbackMs() != null) {
       out.append(String.format("Time to rollback: %.1f s%n", o.timeToRollbackMs() / 1000.0));
+    }
+    if (!o.notifications().isEmpty()) {
+      out.append("Notifications:\n");
+      o.notifications().forEach(n -> out.append(String.format("  %-9s %-9s %s (%d attempt%s%s)%s%n", n.event(),
+          n.status(), n.url(), n.attempts(), n.attempts() == 1 ? "" : "s",
+          n.httpStatus() == null ? "" : ", HTTP " + n.httpStatus(), n.error() == null ? "" : ": " + n.error())));
     }
     return out.toString();
   }

@@ -5,13 +5,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.rollbackjobs.iceberg.BadInputException;
 import org.rollbackjobs.jobs.launch.Attempt;
 import org.rollbackjobs.jobs.launch.ExitCodes;
 import org.rollbackjobs.jobs.launch.JobOutcomes;
 import org.rollbackjobs.jobs.launch.JobRunner;
+import org.rollbackjobs.jobs.launch.RefusedException;
 import org.rollbackjobs.jobs.manifest.Manifest;
 import org.rollbackjobs.jobs.manifest.ManifestStore;
+import org.rollbackjobs.jobs.notify.WebhookNotifier.Sending;
 import org.rollbackjobs.jobs.system.SystemDefinition;
 import org.rollbackjobs.jobs.verify.Finding;
 import org.springframework.batch.core.BatchStatus;
@@ -24,6 +27,7 @@ import org.springframework.stereotype.Service;
  * {@code rollback}: the whole system back to a manifest. Plans (and stores the plan, so that it can be approved),
  * checks the guards (one rollback of a system at a time, readiness, approval), then runs the
  * {@code system-rollback} job under the system's lock, or continues the unfinished run of the same rollback.
+ * Webhooks hear of every run and refusal ({@link RollbackNotifier}); a notification never changes the outcome.
  */
 @Service
 public class RollbackService {
@@ -38,10 +42,11 @@ public class RollbackService {
   private final JobOutcomes outcomes;
   private final ComponentResults results;
   private final RollbackRecords records;
+  private final RollbackNotifier notifier;
 
   public RollbackService(ManifestStore manifests, RollbackPlanner planner, RollbackPlans plans,
       ReadinessCheck readiness, ApprovalCheck approvals, SystemLock lock, JobRunner jobRunner, JobExplorer explorer,
-      JobOutcomes outcomes, ComponentResults results, RollbackRecords records) {
+      JobOutcomes outcomes, ComponentResults results, RollbackRecords records, RollbackNotifier notifier) {
     this.manifests = manifests;
     this.planner = planner;
     this.plans = plans;
@@ -53,6 +58,7 @@ public class RollbackService {
     this.outcomes = outcomes;
     this.results = results;
     this.records = records;
+    this.notifier = notifier;
   }
 
   public RollbackOutcome rollback(RollbackRequest request) {
@@ -75,7 +81,8 @@ public class RollbackService {
     ApprovalCheck.Status approval = approvals.check(plan, request.actor());
     guards.add(approval.guard());
     List<Guard> failed = guards.stream().filter(g -> !g.ok()).toList();
-    if (request.dryRun()) {
+    RollbackNotifier.Who who = new RollbackNotifier.Who(request.actor(), request.reason(), null);
+    if (request.dryRun()) { // a dry run, like a noop, notifies nobody
       int code = plan.noop() || failed.isEmpty() ? ExitCodes.OK : ExitCodes.REFUSED;
       return new RollbackOutcome("planned", code, plan, approval, guards, results.of(null, plan), null, null, null,
           code == ExitCodes.OK ? null : refusal(failed));
@@ -93,15 +100,21 @@ public class RollbackService {
       details.put("guards", failed);
       outcomes.refused(attempt, refusal(failed), details);
       return new RollbackOutcome("refused", ExitCodes.REFUSED, plan, approval, guards, results.of(null, plan), null,
-          null, null, refusal(failed));
+          null, null, refusal(failed)).withNotifications(notifier.refused(plan, guards, refusal(failed), who));
     }
-    try (SystemLock.Held held2 = outcomes.check(attempt, () -> lock.acquire(system.name()))) {
+    RollbackOutcome outcome;
+    Sending started;
+    long start = System.nanoTime();
+    try (SystemLock.Held held2 = lock(attempt, plan, guards, who)) {
       SystemRollbackParameters params = new SystemRollbackParameters(system.name(), String.valueOf(system.file()),
           manifest.id(), plan.planId(), request.reason(), request.actor(), request.overrideQuarantine());
-      JobExecution execution = jobRunner.run(attempt, SystemRollbackJobConfiguration.JOB_NAME,
-          params.toJobParameters());
-      return finished(execution, plan, approval, guards);
+      started = notifier.started(plan, who);
+      JobExecution execution = launched(() -> jobRunner.run(attempt, SystemRollbackJobConfiguration.JOB_NAME,
+          params.toJobParameters()), started, plan, who, start);
+      outcome = finished(execution, plan, approval, guards);
     }
+    // after the lock is released: waiting for a slow webhook never blocks the next rollback of the system
+    return outcome.withNotifications(notifier.finished(started, outcome, who, elapsedMs(start)));
   }
 
   /**
@@ -113,12 +126,46 @@ public class RollbackService {
     SystemRollbackParameters params = SystemRollbackParameters.of(previous.getJobParameters());
     RollbackPlan plan = plans.get(params.planId());
     Attempt attempt = new Attempt("rollback", params.system(), params.actor(), params.reason());
-    try (SystemLock.Held held = outcomes.check(attempt, () -> lock.acquire(params.system()))) {
-      JobExecution execution = jobRunner.restart(executionId);
+    RollbackNotifier.Who who = new RollbackNotifier.Who(params.actor(), params.reason(), executionId);
+    List<Guard> guards = List.of(Guard.ok("continuation", "continues job execution " + executionId + " under plan "
+        + plan.planId() + " and its approvals"));
+    RollbackOutcome outcome;
+    Sending started;
+    long start = System.nanoTime();
+    try (SystemLock.Held held = lock(attempt, plan, guards, who)) {
+      started = notifier.started(plan, who);
+      JobExecution execution = launched(() -> jobRunner.restart(executionId), started, plan, who, start);
       ApprovalCheck.Status approval = approvals.check(plan, params.actor());
-      return finished(execution, plan, approval, List.of(Guard.ok("continuation", "continues job execution "
-          + executionId + " under plan " + plan.planId() + " and its approvals")));
+      outcome = finished(execution, plan, approval, guards);
     }
+    return outcome.withNotifications(notifier.finished(started, outcome, who, elapsedMs(start)));
+  }
+
+  /** The system's lock; a rollback that took it first is a refusal, notified like the guards' (and rethrown). */
+  private SystemLock.Held lock(Attempt attempt, RollbackPlan plan, List<Guard> guards, RollbackNotifier.Who who) {
+    try {
+      return outcomes.check(attempt, () -> lock.acquire(plan.system()));
+    } catch (RefusedException e) {
+      List<Guard> refused = new ArrayList<>(guards.stream().filter(g -> !g.name().equals("lock")).toList());
+      refused.add(Guard.failed("lock", e.getMessage()));
+      notifier.refused(plan, refused, "refused: lock: " + e.getMessage(), who);
+      throw e;
+    }
+  }
+
+  /** Launches the job; a launch that fails before the job could run is notified as {@code failed} (and rethrown). */
+  private JobExecution launched(Supplier<JobExecution> launch, Sending started, RollbackPlan plan,
+      RollbackNotifier.Who who, long start) {
+    try {
+      return launch.get();
+    } catch (RuntimeException e) {
+      notifier.notLaunched(started, plan, who, elapsedMs(start), e);
+      throw e;
+    }
+  }
+
+  private static long elapsedMs(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1_000_000;
   }
 
   private RollbackOutcome finished(JobExecution execution, RollbackPlan plan, ApprovalCheck.Status approval,

@@ -1,0 +1,302 @@
+package org.rollbackjobs.jobs.notify;
+
+import dev.failsafe.Failsafe;
+import dev.failsafe.RetryPolicy;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.rollbackjobs.jobs.store.StoredJson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Posts events as JSON to every configured webhook ({@link NotifyProperties}), in the background, one after the
+ * other per webhook (an event is sent to a webhook only once the one before it got there or gave up), and records
+ * each delivery in {@code rollback.notifications}. Connection errors, timeouts, 429 and 5xx are retried with
+ * exponential backoff, honouring {@code Retry-After}; other answers are not retried. Nothing here ever throws at
+ * its caller: a notification that cannot be delivered is a {@link Delivery} with status {@code failed}, logged
+ * and recorded. URLs appear only redacted ({@link Webhooks#redact}) in logs, records and results.
+ */
+@Component
+public class WebhookNotifier implements DisposableBean {
+  private static final Logger LOG = LoggerFactory.getLogger(WebhookNotifier.class);
+  private static final int ERROR_BODY_CHARS = 200;
+
+  private final NotifyProperties settings;
+  private final List<URI> webhooks;
+  private final JdbcTemplate jdbc;
+  private final HttpClient http;
+  private final ExecutorService senders;
+
+  public WebhookNotifier(NotifyProperties settings, JdbcTemplate jdbc) {
+    this.settings = settings;
+    this.webhooks = settings.uris();
+    this.jdbc = jdbc;
+    AtomicInteger threads = new AtomicInteger();
+    this.senders = Executors.newCachedThreadPool(r -> {
+      Thread thread = new Thread(r, "webhook-notify-" + threads.incrementAndGet());
+      thread.setDaemon(true); // never keeps the process alive: a command waits for what it must report
+      return thread;
+    });
+    this.http = HttpClient.newBuilder()
+        .connectTimeout(settings.timeout())
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .version(HttpClient.Version.HTTP_1_1) // what every webhook receiver speaks; no h2c upgrade on plain http
+        .executor(senders)
+        .build();
+  }
+
+  /**
+   * One event's delivery to one webhook.
+   *
+   * @param url the webhook, redacted
+   * @param status {@code delivered} or {@code failed}
+   * @param attempts how many requests were made
+   * @param httpStatus the status of the last response, null when there was none
+   * @param error why the last attempt failed (null when delivered)
+   */
+  public record Delivery(String event, String url, String status, int attempts, Integer httpStatus, String error) {
+    public static final String DELIVERED = "delivered";
+    public static final String FAILED = "failed";
+
+    public boolean delivered() {
+      return DELIVERED.equals(status);
+    }
+
+    /** As the commands print it in their JSON. */
+    public Map<String, Object> json() {
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("event", event);
+      json.put("url", url);
+      json.put("status", status);
+      json.put("attempts", attempts);
+      json.put("http-status", httpStatus);
+      if (error != null) {
+        json.put("error", error);
+      }
+      return json;
+    }
+  }
+
+  /** An event on its way to every webhook: one delivery per webhook, in configuration order. */
+  public static final class Sending {
+    private final List<CompletableFuture<Delivery>> deliveries;
+
+    private Sending(List<CompletableFuture<Delivery>> deliveries) {
+      this.deliveries = deliveries;
+    }
+  }
+
+  /** Whether any webhook is configured. */
+  public boolean enabled() {
+    return !webhooks.isEmpty();
+  }
+
+  /**
+   * Starts sending an event (the payload's {@code event} field names it) to every webhook and returns at once.
+   *
+   * @param after an event sent before (or null): this one reaches each webhook after it, never before
+   */
+  public Sending send(Map<String, Object> payload, Sending after) {
+    List<CompletableFuture<Delivery>> deliveries = new ArrayList<>();
+    byte[] body;
+    try {
+      body = StoredJson.bytes(payload);
+    } catch (RuntimeException e) {
+      LOG.warn("notification {} cannot be written as JSON: {}", payload.get("event"), e.toString());
+      return new Sending(List.of());
+    }
+    for (int i = 0; i < webhooks.size(); i++) {
+      URI url = webhooks.get(i);
+      CompletableFuture<?> before = after == null || i >= after.deliveries.size() ? CompletableFuture.completedFuture(null)
+          : after.deliveries.get(i).handle((d, e) -> null);
+      deliveries.add(before.thenApplyAsync(ignored -> deliverAndRecord(url, payload, body), senders));
+    }
+    return new Sending(deliveries);
+  }
+
+  /**
+   * Waits until every delivery of these events ended (delivered, or given up after the last attempt: the wait is
+   * bounded by attempts, timeouts and backoffs) and returns them, event by event, webhook by webhook.
+   */
+  public List<Delivery> await(Sending... sendings) {
+    List<Delivery> all = new ArrayList<>();
+    for (Sending sending : sendings) {
+      if (sending == null) {
+        continue;
+      }
+      for (CompletableFuture<Delivery> delivery : sending.deliveries) {
+        try {
+          all.add(delivery.join());
+        } catch (RuntimeException e) { // deliverAndRecord never throws; this is a bug, not a reason to fail
+          LOG.warn("a notification delivery ended abnormally: {}", e.toString());
+        }
+      }
+    }
+    return all;
+  }
+
+  private Delivery deliverAndRecord(URI url, Map<String, Object> payload, byte[] body) {
+    String event = String.valueOf(payload.get("event"));
+    Delivery delivery;
+    try {
+      delivery = deliver(event, url, body);
+    } catch (RuntimeException e) {
+      delivery = new Delivery(event, Webhooks.redact(url), Delivery.FAILED, 0, null,
+          Webhooks.scrub(e.toString(), url));
+    }
+    if (delivery.delivered()) {
+      LOG.info("notification {} delivered to {} (HTTP {}, attempt {})", event, delivery.url(), delivery.httpStatus(),
+          delivery.attempts());
+    } else {
+      LOG.warn("notification {} NOT delivered to {} after {} attempt(s): {}; the rollback goes on, the notification"
+          + " is recorded in rollback.notifications", event, delivery.url(), delivery.attempts(), delivery.error());
+    }
+    record(payload, delivery);
+    return delivery;
+  }
+
+  /** One attempt's outcome; {@code retryAfter} is what a 429 or 503 asked for. */
+  private record Attempt(Integer httpStatus, String error, boolean retryable, Duration retryAfter) {
+    boolean delivered() {
+      return error == null;
+    }
+  }
+
+  private Delivery deliver(String event, URI url, byte[] body) {
+    AtomicInteger attempts = new AtomicInteger();
+    RetryPolicy<Attempt> policy = RetryPolicy.<Attempt>builder()
+        .handleResultIf(a -> !a.delivered() && a.retryable())
+        .withMaxAttempts(settings.maxAttempts())
+        // what the server asked for (Retry-After), else exponential backoff; never null (Failsafe needs a delay)
+        .withDelayFn(context -> context.getLastResult() != null && context.getLastResult().retryAfter() != null
+            ? context.getLastResult().retryAfter() : backoff(context.getAttemptCount()))
+        .onRetry(e -> LOG.warn("notification {} to {}: attempt {} failed ({}), retrying", event, Webhooks.redact(url),
+            e.getAttemptCount(), e.getLastResult() == null ? e.getLastException() : e.getLastResult().error()))
+        .build();
+    try {
+      Attempt last = Failsafe.with(policy).get(() -> {
+        attempts.incrementAndGet();
+        return attempt(url, body);
+      });
+      return new Delivery(event, Webhooks.redact(url), last.delivered() ? Delivery.DELIVERED : Delivery.FAILED,
+          attempts.get(), last.httpStatus(), last.error());
+    } catch (RuntimeException e) {
+      return new Delivery(event, Webhooks.redact(url), Delivery.FAILED, attempts.get(), null,
+          Webhooks.scrub(e.toString(), url));
+    }
+  }
+
+  /** The wait after {@code attempts} failed attempts: initial-backoff doubled per further attempt, up to max. */
+  Duration backoff(int attempts) {
+    Duration wait = settings.initialBackoff();
+    for (int i = 1; i < attempts && wait.compareTo(settings.maxBackoff()) < 0; i++) {
+      wait = wait.multipliedBy(2);
+    }
+    return wait.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : wait;
+  }
+
+  private Attempt attempt(URI url, byte[] body) {
+    HttpRequest request = HttpRequest.newBuilder(url)
+        .timeout(settings.timeout())
+        .header("Content-Type", "application/json")
+        .header("User-Agent", "rollback-jobs")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+        .build();
+    HttpResponse<String> response;
+    try {
+      response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    } catch (IOException e) { // connection refused or reset, timeout: another attempt may succeed
+      return new Attempt(null, Webhooks.scrub(e.getClass().getSimpleName() + (e.getMessage() == null ? ""
+          : ": " + e.getMessage()), url), true, null);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Attempt(null, "interrupted", false, null);
+    }
+    int status = response.statusCode();
+    if (status >= 200 && status < 300) {
+      return new Attempt(status, null, false, null);
+    }
+    String error = "HTTP " + status + Webhooks.scrub(excerpt(response.body()), url);
+    boolean retryable = status == 429 || status >= 500;
+    Duration retryAfter = status == 429 || status == 503
+        ? retryAfter(response.headers().firstValue("Retry-After").orElse(null)) : null;
+    if (retryAfter != null && retryAfter.compareTo(settings.maxBackoff()) > 0) {
+      return new Attempt(status, error + " (Retry-After " + retryAfter.toSeconds() + "s is longer than"
+          + " rollback.notify.max-backoff " + settings.maxBackoff().toSeconds() + "s: not retried)", false, null);
+    }
+    return new Attempt(status, error, retryable, retryAfter);
+  }
+
+  /** {@code Retry-After} as seconds or as an HTTP date; null when absent or unreadable. */
+  static Duration retryAfter(String header) {
+    if (header == null || header.isBlank()) {
+      return null;
+    }
+    String value = header.trim();
+    try {
+      long seconds = Long.parseLong(value);
+      return seconds < 0 ? null : Duration.ofSeconds(seconds);
+    } catch (NumberFormatException notSeconds) {
+      try {
+        Duration until = Duration.between(Instant.now(),
+            ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+        return until.isNegative() ? Duration.ZERO : until;
+      } catch (DateTimeParseException notADate) {
+        return null;
+      }
+    }
+  }
+
+  private void record(Map<String, Object> payload, Delivery delivery) {
+    try {
+      jdbc.update("INSERT INTO rollback.notifications (event, system, plan_id, manifest_id, job_execution_id, url,"
+              + " status, attempts, http_status, error, payload, created_at)"
+              + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)",
+          delivery.event(), String.valueOf(payload.get("system")), payload.get("plan-id"),
+          number(payload.get("manifest-id")), number(payload.get("job-execution-id")), delivery.url(),
+          delivery.status(), delivery.attempts(), delivery.httpStatus(), delivery.error(), StoredJson.write(payload),
+          Timestamp.from(Instant.now()));
+    } catch (RuntimeException e) {
+      LOG.warn("notification {} to {} ({}) could not be recorded: {}", delivery.event(), delivery.url(),
+          delivery.status(), e.toString());
+    }
+  }
+
+  private static Long number(Object value) {
+    return value instanceof Number n ? n.longValue() : null;
+  }
+
+  private static String excerpt(String body) {
+    if (body == null || body.isBlank()) {
+      return "";
+    }
+    String oneLine = body.strip().replaceAll("\\s+", " ");
+    return ": " + (oneLine.length() > ERROR_BODY_CHARS ? oneLine.substring(0, ERROR_BODY_CHARS) + "..." : oneLine);
+  }
+
+  @Override
+  public void destroy() {
+    senders.shutdownNow();
+  }
+}

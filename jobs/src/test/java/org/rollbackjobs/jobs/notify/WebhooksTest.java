@@ -1,0 +1,73 @@
+package org.rollbackjobs.jobs.notify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Redaction of webhook URLs, Retry-After and the checks of {@code rollback.notify.*}: no Spring, no network. */
+class WebhooksTest {
+
+  @Test
+  void nothingAfterTheHostIsShownButAWellKnownPrefix() {
+    assertThat(Webhooks.redact("https://hooks.slack.com/services/T000/B000/XXXX"))
+        .isEqualTo("https://hooks.slack.com/services/***");
+    assertThat(Webhooks.redact("https://chat.example.org:8443/t0ken/abc?key=s3cret#x"))
+        .isEqualTo("https://chat.example.org:8443/***");
+    assertThat(Webhooks.redact("https://user:pass@example.org/")).isEqualTo("https://example.org");
+    assertThat(Webhooks.redact("https://example.org?token=s3cret")).isEqualTo("https://example.org/***");
+    assertThat(Webhooks.redact("https://example.org/services")).isEqualTo("https://example.org/***");
+    assertThat(Webhooks.redact("HTTP://Example.org")).isEqualTo("http://Example.org");
+    assertThat(Webhooks.redact("not a url")).isEqualTo("***");
+    assertThat(Webhooks.redact((String) null)).isEqualTo("***");
+  }
+
+  @Test
+  void errorMessagesLoseTheSecretParts() {
+    URI url = URI.create("https://hooks.slack.com/services/T000/B000/XXXX?x=s3cret");
+    assertThat(Webhooks.scrub("failed: " + url + " and /services/T000/B000/XXXX, x=s3cret", url))
+        .doesNotContain("XXXX", "s3cret").contains("https://hooks.slack.com/services/***");
+  }
+
+  @Test
+  void retryAfterInSecondsOrAsAnHttpDate() {
+    assertThat(WebhookNotifier.retryAfter("7")).isEqualTo(Duration.ofSeconds(7));
+    assertThat(WebhookNotifier.retryAfter(" 0 ")).isEqualTo(Duration.ZERO);
+    String inAMinute = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(60));
+    assertThat(WebhookNotifier.retryAfter(inAMinute)).isBetween(Duration.ofSeconds(50), Duration.ofSeconds(60));
+    assertThat(WebhookNotifier.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT")).isEqualTo(Duration.ZERO);
+    assertThat(WebhookNotifier.retryAfter("-3")).isNull();
+    assertThat(WebhookNotifier.retryAfter("soon")).isNull();
+    assertThat(WebhookNotifier.retryAfter(null)).isNull();
+  }
+
+  @Test
+  void backoffDoublesUpToTheMaximum() {
+    WebhookNotifier notifier = new WebhookNotifier(new NotifyProperties(List.of(), 5, Duration.ofMillis(100),
+        Duration.ofMillis(350), Duration.ofSeconds(1)), null);
+    assertThat(List.of(notifier.backoff(1), notifier.backoff(2), notifier.backoff(3), notifier.backoff(4)))
+        .containsExactly(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(350), Duration.ofMillis(350));
+    notifier.destroy();
+  }
+
+  @Test
+  void badWebhookUrlsAreNamedWithoutTheirSecret() {
+    assertThatThrownBy(() -> settings("ftp://files.example.org/t0ken")).hasMessage("rollback.notify.webhooks[0]"
+        + " (ftp://files.example.org/***) is not an http or https URL with a host; expected for example"
+        + " https://hooks.slack.com/services/...");
+    assertThatThrownBy(() -> settings("https://ok.example.org/a", "https://bad host/t0ken"))
+        .hasMessageStartingWith("rollback.notify.webhooks[1] is not a valid URL").hasMessageNotContaining("t0ken");
+    assertThat(settings(" https://a.example.org/x ", "").webhooks()).containsExactly("https://a.example.org/x");
+  }
+
+  private static NotifyProperties settings(String... urls) {
+    return new NotifyProperties(List.of(urls), 3, Duration.ofSeconds(1), Duration.ofSeconds(10),
+        Duration.ofSeconds(5));
+  }
+}
