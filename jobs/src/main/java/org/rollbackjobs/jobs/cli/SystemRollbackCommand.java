@@ -19,12 +19,13 @@ import picocli.CommandLine.Spec;
     description = {
         "Rolls a whole system back to a manifest as one restartable, guarded, verified flow.",
         "Plans one action per component (datasets restore; feature tables recompute; indexes switch back to the"
-            + " pinned build while it is kept, else rebuild; models retrain), with a plan id and a level (4 data,"
+            + " pinned build while it is kept, else rebuild; models with a registry set their alias back to the pinned"
+            + " version, other models retrain; prompts set their alias back), with a plan id and a level (4 data,"
             + " 3 feature pipeline, 2 system version, 1 model only).",
         "Guards (exit 4, nothing changed): one rollback or drill of a system at a time; readiness (pinned"
             + " snapshots, pipeline versions and embedding models still there; nothing quarantined); approvals of"
             + " this plan id by the roles its level needs (see 'approve').",
-        "Then: datasets in parallel, feature tables and indexes in parallel, models, and verify. Exit 0 when verify"
+        "Then: datasets in parallel, feature tables and indexes in parallel, models and prompts, and verify. Exit 0 when verify"
             + " is clean, 3 when mixed-version state remains, 1 when a step failed: 'restart --execution ID', or the"
             + " same command again, continues without redoing completed components.",
         "--dry-run prints the plan and every guard and exits with the code the real run would get at its start."})

@@ -59,7 +59,7 @@ class VerifyCommand implements Callable<Integer>, Validated {
     json.put("system", definition.name());
     json.put("manifest-id", manifest.id());
     json.put("components", definition.datasets().size() + definition.features().size() + definition.indexes().size()
-        + definition.models().size());
+        + definition.models().size() + definition.prompts().size());
     json.put("findings", findings);
     json.put("duration-ms", took.toMillis());
     String head = "Verified " + definition.name() + " against manifest " + manifest.id() + " in "

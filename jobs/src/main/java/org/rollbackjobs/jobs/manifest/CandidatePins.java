@@ -16,16 +16,20 @@ import org.rollbackjobs.jobs.manifest.ManifestContent.DatasetPin;
 import org.rollbackjobs.jobs.manifest.ManifestContent.FeaturePin;
 import org.rollbackjobs.jobs.manifest.ManifestContent.IndexPin;
 import org.rollbackjobs.jobs.manifest.ManifestContent.ModelPin;
+import org.rollbackjobs.jobs.manifest.ManifestContent.PromptPin;
 import org.rollbackjobs.jobs.manifest.ManifestContent.TablePin;
 import org.rollbackjobs.jobs.manifest.ManifestContent.TagPin;
 import org.rollbackjobs.jobs.system.DatasetSpec;
 import org.rollbackjobs.jobs.system.FeatureSpec;
+import org.rollbackjobs.jobs.registry.RegistryCheck;
 import org.rollbackjobs.jobs.system.ModelSpec;
+import org.rollbackjobs.jobs.system.PromptSpec;
 import org.rollbackjobs.jobs.system.SystemDefinition;
 
 /**
  * What a manifest captured now would pin: every table at its current snapshot, each feature table's pipeline
- * version from its lineage (the system file's version when it has none), each index's serving build. A
+ * version from its lineage (the system file's version when it has none), each index's serving build, the version
+ * each registry alias (of a model or a prompt) points at. A
  * consistent system satisfies its own candidate; the findings of the candidate are the system's mixed state.
  */
 final class CandidatePins {
@@ -36,7 +40,7 @@ final class CandidatePins {
     this.catalog = catalog;
   }
 
-  ManifestContent of(SystemDefinition system, List<IndexPin> indexes, String tag) {
+  ManifestContent of(SystemDefinition system, List<IndexPin> indexes, String tag, RegistryCheck registry) {
     List<DatasetPin> datasets = new ArrayList<>();
     for (DatasetSpec dataset : system.datasets()) {
       datasets.add(new DatasetPin(dataset.table(), requireSnapshot(dataset.table(), "dataset")));
@@ -57,7 +61,12 @@ final class CandidatePins {
         }
         trainsOn.add(new TablePin(table, snapshot, isFeature ? "feature" : "dataset"));
       }
-      models.add(new ModelPin(model.name(), model.version(), trainsOn));
+      models.add(new ModelPin(model.name(), model.version(), trainsOn, model.hasRegistry()
+          ? registry.pin(RegistryCheck.MODEL, model.name(), model.registry()) : null));
+    }
+    List<PromptPin> prompts = new ArrayList<>();
+    for (PromptSpec prompt : system.prompts()) {
+      prompts.add(new PromptPin(prompt.name(), registry.pin(RegistryCheck.PROMPT, prompt.name(), prompt.registry())));
     }
     List<TagPin> tags = new ArrayList<>();
     current.forEach((table, snapshot) -> {
@@ -65,7 +74,7 @@ final class CandidatePins {
         tags.add(new TagPin(table, snapshot, tag));
       }
     });
-    return new ManifestContent(datasets, features, indexes, models, tags);
+    return new ManifestContent(datasets, features, indexes, models, tags, prompts);
   }
 
   private FeaturePin feature(FeatureSpec spec) {

@@ -10,6 +10,7 @@ import org.rollbackjobs.iceberg.catalog.CatalogLoader;
 import org.rollbackjobs.iceberg.snapshot.SnapshotTags;
 import org.rollbackjobs.jobs.manifest.ManifestContent.IndexPin;
 import org.rollbackjobs.jobs.manifest.ManifestContent.TagPin;
+import org.rollbackjobs.jobs.registry.RegistryCheck;
 import org.rollbackjobs.jobs.store.StoredJson;
 import org.rollbackjobs.jobs.system.SystemCatalog;
 import org.rollbackjobs.jobs.system.SystemDefinition;
@@ -35,10 +36,12 @@ public class ManifestCapture {
   private final SystemVerifier verifier;
   private final IndexPins indexPins;
   private final ManifestStore store;
+  private final RegistryCheck registry;
 
   public ManifestCapture(ObjectProvider<Catalog> catalog, SystemCatalog systems, SystemVerifier verifier,
-      IndexPins indexPins, ManifestStore store) {
+      IndexPins indexPins, ManifestStore store, RegistryCheck registry) {
     this.catalog = catalog;
+    this.registry = registry;
     this.systems = systems;
     this.verifier = verifier;
     this.indexPins = indexPins;
@@ -49,7 +52,7 @@ public class ManifestCapture {
   public Preview preview(SystemDefinition system) {
     CandidatePins candidate = new CandidatePins(catalog.getObject());
     List<IndexPin> indexes = indexPins.current(system, candidate::snapshotOf);
-    ManifestContent content = candidate.of(system, indexes, Manifest.tagName(system.name(), 0));
+    ManifestContent content = candidate.of(system, indexes, Manifest.tagName(system.name(), 0), registry);
     return new Preview(content, verifier.components(system, content));
   }
 
@@ -99,7 +102,7 @@ public class ManifestCapture {
 
   private static ManifestContent withTag(ManifestContent content, String tag) {
     List<TagPin> tags = content.tags().stream().map(t -> new TagPin(t.table(), t.snapshotId(), tag)).toList();
-    return new ManifestContent(content.datasets(), content.features(), content.indexes(), content.models(), tags);
+    return content.withTags(tags);
   }
 
   /** Findings as stored with a manifest: the record's fields, kebab-case. */

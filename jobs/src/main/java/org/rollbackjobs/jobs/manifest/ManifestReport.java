@@ -58,13 +58,19 @@ public final class ManifestReport {
         f.name(), f.pipeline(), f.pipelineVersion(), f.source(), f.sourceSnapshotId(), f.targetSnapshotId())));
     c.indexes().forEach(i -> text.append(String.format("  index    %-32s %s from %s@%d (build %s)%n", i.servingName(),
         i.embeddingVersion(), i.source(), i.sourceSnapshotId(), i.buildId())));
-    c.models().forEach(m -> text.append(String.format("  model    %-32s version %s, trains on %s%n", m.name(),
-        m.version(), m.trainsOn().stream().map(t -> t.table() + "@" + t.snapshotId()).toList())));
+    c.models().forEach(m -> text.append(String.format("  model    %-32s version %s, trains on %s%s%n", m.name(),
+        m.version(), m.trainsOn().stream().map(t -> t.table() + "@" + t.snapshotId()).toList(),
+        m.registry() == null ? "" : ", " + alias(m.registry()))));
+    c.prompts().forEach(p -> text.append(String.format("  prompt   %-32s %s%n", p.name(), alias(p.registry()))));
     if (!c.tags().isEmpty()) {
       text.append("  tags     ").append(c.tags().get(0).tag()).append(" on ")
           .append(c.tags().stream().map(t -> t.table() + "@" + t.snapshotId()).toList()).append('\n');
     }
     return text.toString();
+  }
+
+  private static String alias(ManifestContent.AliasPin pin) {
+    return pin.registry() + " " + pin.name() + "@" + pin.alias() + " = version " + pin.version();
   }
 
   public static String findingsText(List<Finding> findings) {

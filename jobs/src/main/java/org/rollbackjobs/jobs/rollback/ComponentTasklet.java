@@ -15,12 +15,14 @@ import org.rollbackjobs.jobs.manifest.Manifest;
 import org.rollbackjobs.jobs.manifest.ManifestContent.FeaturePin;
 import org.rollbackjobs.jobs.manifest.ManifestContent.IndexPin;
 import org.rollbackjobs.jobs.manifest.ManifestStore;
+import org.rollbackjobs.jobs.registry.MlflowRegistryClient;
 import org.rollbackjobs.jobs.restore.RestoreRequest;
 import org.rollbackjobs.jobs.restore.RestoreService;
 import org.rollbackjobs.jobs.retrain.RetrainService;
 import org.rollbackjobs.jobs.store.StoredJson;
 import org.rollbackjobs.jobs.system.FeatureSpec;
 import org.rollbackjobs.jobs.system.IndexSpec;
+import org.rollbackjobs.jobs.system.RegistrySpec;
 import org.rollbackjobs.jobs.system.SystemCatalog;
 import org.rollbackjobs.jobs.system.SystemDefinition;
 import org.slf4j.Logger;
@@ -35,8 +37,9 @@ import org.springframework.stereotype.Component;
 /**
  * One component of a system rollback: the action its plan names, run by the component's own service, which
  * launches the component's own job (restore, recompute-features, rebuild-index or its switch-back,
- * trigger-retrain): the same validation, lineage, audit record and restartability as when run alone. What it did
- * goes to the partition's execution context ({@link #RESULT}).
+ * trigger-retrain): the same validation, lineage, audit record and restartability as when run alone. A registry
+ * alias (of a model or a prompt) is set back here through the registry's API, after reading it (a continuation
+ * finds it set: noop). What it did goes to the partition's execution context ({@link #RESULT}).
  */
 @Component
 class ComponentTasklet implements Tasklet {
@@ -52,10 +55,13 @@ class ComponentTasklet implements Tasklet {
   private final RebuildIndexService indexes;
   private final RetrainService retrains;
   private final VectorProperties vector;
+  private final MlflowRegistryClient mlflow;
 
   ComponentTasklet(RollbackPlans plans, SystemCatalog systems, ManifestStore manifests, RestoreService restores,
-      RecomputeService recomputes, RebuildIndexService indexes, RetrainService retrains, VectorProperties vector) {
+      RecomputeService recomputes, RebuildIndexService indexes, RetrainService retrains, VectorProperties vector,
+      MlflowRegistryClient mlflow) {
     this.plans = plans;
+    this.mlflow = mlflow;
     this.systems = systems;
     this.manifests = manifests;
     this.restores = restores;
@@ -138,6 +144,26 @@ class ComponentTasklet implements Tasklet {
         result.put("status", outcome.status());
         result.put("job-execution-id", outcome.jobExecutionId());
         result.put("request-key", outcome.request().requestKey());
+      }
+      case ComponentAction.SET_ALIAS -> {
+        RegistrySpec registry = ComponentAction.PROMPT.equals(action.component())
+            ? system.prompt(action.name()).registry() : system.model(action.name()).registry();
+        if (registry == null) {
+          throw new IllegalStateException("the system file no longer declares a registry for " + action.component()
+              + " " + action.name() + "; plan the rollback again");
+        }
+        String owner = action.component() + " " + action.name();
+        String current = mlflow.aliasVersion(owner, registry.mlflow()).orElse(null);
+        if (action.to().equals(current)) {
+          result.put("status", "noop");
+        } else {
+          mlflow.setAlias(owner, registry.mlflow(), action.to());
+          result.put("status", "completed");
+        }
+        result.put("registered-name", registry.mlflow().name());
+        result.put("alias", registry.mlflow().alias());
+        result.put("version", action.to());
+        result.put("previous-version", current == null ? "unset" : current);
       }
       default -> result.put("status", "none");
     }

@@ -18,10 +18,13 @@ import org.rollbackjobs.iceberg.restore.RestoreMode;
 import org.rollbackjobs.iceberg.restore.RestorePlan;
 import org.rollbackjobs.iceberg.snapshot.SnapshotTarget;
 import org.rollbackjobs.jobs.manifest.Manifest;
+import org.rollbackjobs.jobs.manifest.ManifestContent.AliasPin;
 import org.rollbackjobs.jobs.manifest.ManifestContent.DatasetPin;
 import org.rollbackjobs.jobs.manifest.ManifestContent.FeaturePin;
 import org.rollbackjobs.jobs.manifest.ManifestContent.IndexPin;
 import org.rollbackjobs.jobs.manifest.ManifestContent.ModelPin;
+import org.rollbackjobs.jobs.manifest.ManifestContent.PromptPin;
+import org.rollbackjobs.jobs.registry.RegistryCheck;
 import org.rollbackjobs.jobs.restore.RestoreRequest;
 import org.rollbackjobs.jobs.restore.RestoreService;
 import org.rollbackjobs.jobs.retrain.RetrainCheck;
@@ -30,6 +33,8 @@ import org.rollbackjobs.jobs.system.DatasetSpec;
 import org.rollbackjobs.jobs.system.FeatureSpec;
 import org.rollbackjobs.jobs.system.IndexSpec;
 import org.rollbackjobs.jobs.system.ModelSpec;
+import org.rollbackjobs.jobs.system.PromptSpec;
+import org.rollbackjobs.jobs.system.RegistrySpec;
 import org.rollbackjobs.jobs.system.SystemDefinition;
 import org.rollbackjobs.jobs.verify.Finding;
 import org.rollbackjobs.jobs.verify.SystemVerifier;
@@ -43,7 +48,8 @@ import org.springframework.stereotype.Service;
  * Compares every component of a system with what a manifest pins (the comparison {@code verify} makes) and decides
  * one action per component: a component with a finding moves, one without stays. An index whose pinned build is
  * still kept (the previous build, same embedding version and source snapshot) is switched back instead of rebuilt.
- * Changes nothing.
+ * A model served through a registry alias the manifest pins gets its alias set back (no retrain: that version was
+ * trained on the pinned data); a model without one is retrained; a prompt gets its alias set back. Changes nothing.
  */
 @Service
 public class RollbackPlanner {
@@ -53,10 +59,12 @@ public class RollbackPlanner {
   private final RetrainStore retrainStore;
   private final RestoreService restoreService;
   private final DataSource dataSource;
+  private final RegistryCheck registryCheck;
 
   public RollbackPlanner(ObjectProvider<Catalog> catalog, SystemVerifier verifier, RetrainCheck retrainCheck,
-      RetrainStore retrainStore, RestoreService restoreService, DataSource dataSource) {
+      RetrainStore retrainStore, RestoreService restoreService, DataSource dataSource, RegistryCheck registryCheck) {
     this.catalog = catalog;
+    this.registryCheck = registryCheck;
     this.verifier = verifier;
     this.retrainCheck = retrainCheck;
     this.retrainStore = retrainStore;
@@ -81,9 +89,24 @@ public class RollbackPlanner {
     }
     for (ModelSpec model : system.models()) {
       ModelPin pin = pinOf(manifest.content().model(model.name()), "model", model.name());
+      AliasPin alias = RegistryCheck.applicable(model.registry(), pin.registry());
+      if (alias != null) {
+        components.add(setAlias(ComponentAction.MODEL, model.name(), model.registry(), alias, findings));
+        continue;
+      }
       List<Finding> modelFindings = retrainCheck.check(system.name(), pin, manifest.id());
       findings.addAll(modelFindings);
       components.add(model(system.name(), pin, manifest.id(), !modelFindings.isEmpty()));
+    }
+    for (PromptSpec prompt : system.prompts()) {
+      PromptPin pin = pinOf(manifest.content().prompt(prompt.name()), "prompt", prompt.name());
+      AliasPin alias = RegistryCheck.applicable(prompt.registry(), pin.registry());
+      if (alias == null) {
+        throw new org.rollbackjobs.iceberg.BadInputException("the manifest pins prompt " + prompt.name() + " as "
+            + (pin.registry() == null ? "no registry alias" : pin.registry().name()) + ", the system file names " + prompt.registry().mlflow().name()
+            + "; a rollback needs every component pinned (capture a manifest of the system as it is now)");
+      }
+      components.add(setAlias(ComponentAction.PROMPT, prompt.name(), prompt.registry(), alias, findings));
     }
     String id = PlanId.of(system.name(), system.sha256(), manifest.id(), components);
     return new RollbackPlan(id, system.name(), String.valueOf(system.file()), system.sha256(), manifest.id(),
@@ -159,6 +182,19 @@ public class RollbackPlanner {
     String to = "trained on manifest " + manifestId + "'s snapshots";
     return new ComponentAction(ComponentAction.MODEL, pin.name(), moves ? ComponentAction.RETRAIN
         : ComponentAction.NONE, from, to, Map.of("trains-on", pin.trainsOn().size()));
+  }
+
+  /** The alias now ({@code from}) and the pinned version ({@code to}); moves when they differ. */
+  private ComponentAction setAlias(String component, String name, RegistrySpec registry, AliasPin pin,
+      List<Finding> findings) {
+    RegistryCheck.Comparison now = registryCheck.compare(component, name, registry, pin);
+    findings.addAll(now.findings());
+    Map<String, Object> facts = new LinkedHashMap<>();
+    facts.put("registry", AliasPin.MLFLOW);
+    facts.put("registered-name", registry.mlflow().name());
+    facts.put("alias", registry.mlflow().alias());
+    return new ComponentAction(component, name, now.differs() ? ComponentAction.SET_ALIAS : ComponentAction.NONE,
+        now.current(), pin.version(), facts);
   }
 
   private static String describe(IndexBuild build) {

@@ -21,7 +21,7 @@ import org.springframework.transaction.interceptor.DefaultTransactionAttribute;
 
 /**
  * The {@code system-rollback} job: readiness, then the datasets (restored in parallel), then the feature tables
- * and indexes (in parallel with each other, after every dataset), then the models, then verify. Each component is
+ * and indexes (in parallel with each other, after every dataset), then the models and prompts, then verify. Each component is
  * a partition run by {@link ComponentTasklet} through the component's own job; a restart runs only the components
  * that did not complete.
  */
@@ -104,7 +104,7 @@ public class SystemRollbackJobConfiguration {
   @Bean
   @JobScope
   Partitioner modelComponents(@Value("#{jobParameters['plan-id']}") String planId, RollbackPlans plans) {
-    return new ComponentPartitioner(plans.get(planId), List.of(ComponentAction.MODEL));
+    return new ComponentPartitioner(plans.get(planId), List.of(ComponentAction.MODEL, ComponentAction.PROMPT));
   }
 
   private static Step phase(String name, JobRepository repository, Step worker, Partitioner partitioner) {

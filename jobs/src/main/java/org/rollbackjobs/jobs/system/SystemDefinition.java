@@ -20,15 +20,16 @@ import org.rollbackjobs.iceberg.BadInputException;
  * @param sha256 content hash of the file, recorded with every manifest
  */
 public record SystemDefinition(String name, List<DatasetSpec> datasets, List<FeatureSpec> features,
-    List<IndexSpec> indexes, List<ModelSpec> models, Path file, String sha256) {
+    List<IndexSpec> indexes, List<ModelSpec> models, List<PromptSpec> prompts, Path file, String sha256) {
 
   public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,62}");
 
   @JsonCreator
   static SystemDefinition fromYaml(@JsonProperty(value = "name", required = true) String name,
       @JsonProperty("datasets") List<DatasetSpec> datasets, @JsonProperty("features") List<FeatureSpec> features,
-      @JsonProperty("indexes") List<IndexSpec> indexes, @JsonProperty("models") List<ModelSpec> models) {
-    return new SystemDefinition(name, datasets, features, indexes, models, null, null);
+      @JsonProperty("indexes") List<IndexSpec> indexes, @JsonProperty("models") List<ModelSpec> models,
+      @JsonProperty("prompts") List<PromptSpec> prompts) {
+    return new SystemDefinition(name, datasets, features, indexes, models, prompts, null, null);
   }
 
   public SystemDefinition {
@@ -38,13 +39,16 @@ public record SystemDefinition(String name, List<DatasetSpec> datasets, List<Fea
     features = Specs.list(features);
     indexes = Specs.list(indexes);
     models = Specs.list(models);
-    Specs.require(!(datasets.isEmpty() && features.isEmpty() && indexes.isEmpty() && models.isEmpty()),
-        "the system declares no component: give at least one of datasets, features, indexes, models");
+    prompts = Specs.list(prompts);
+    Specs.require(!(datasets.isEmpty() && features.isEmpty() && indexes.isEmpty() && models.isEmpty()
+        && prompts.isEmpty()),
+        "the system declares no component: give at least one of datasets, features, indexes, models, prompts");
     unique("datasets", datasets.stream().map(DatasetSpec::table).toList(), "table");
     unique("features", features.stream().map(FeatureSpec::name).toList(), "name");
     unique("features", features.stream().map(FeatureSpec::target).toList(), "target");
     unique("indexes", indexes.stream().map(IndexSpec::qualifiedName).toList(), "name");
     unique("models", models.stream().map(ModelSpec::name).toList(), "name");
+    unique("prompts", prompts.stream().map(PromptSpec::name).toList(), "name");
     Set<String> datasetTables = new HashSet<>(datasets.stream().map(DatasetSpec::table).toList());
     for (int i = 0; i < features.size(); i++) {
       Specs.require(!datasetTables.contains(features.get(i).target()), "features[" + i + "].target: "
@@ -63,7 +67,7 @@ public record SystemDefinition(String name, List<DatasetSpec> datasets, List<Fea
   }
 
   public SystemDefinition withFile(Path file, String sha256) {
-    return new SystemDefinition(name, datasets, features, indexes, models, file, sha256);
+    return new SystemDefinition(name, datasets, features, indexes, models, prompts, file, sha256);
   }
 
   public FeatureSpec feature(String featureName) {
@@ -83,6 +87,12 @@ public record SystemDefinition(String name, List<DatasetSpec> datasets, List<Fea
     return models.stream().filter(m -> m.name().equals(modelName)).findFirst()
         .orElseThrow(() -> new BadInputException("system " + name + " has no model named '" + modelName
             + "' (models: " + names(models.stream().map(ModelSpec::name).toList()) + ")"));
+  }
+
+  public PromptSpec prompt(String promptName) {
+    return prompts.stream().filter(p -> p.name().equals(promptName)).findFirst()
+        .orElseThrow(() -> new BadInputException("system " + name + " has no prompt named '" + promptName
+            + "' (prompts: " + names(prompts.stream().map(PromptSpec::name).toList()) + ")"));
   }
 
   /** The feature table spec whose target is {@code table}, if the table is one. */

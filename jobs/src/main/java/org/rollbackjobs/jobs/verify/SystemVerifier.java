@@ -19,8 +19,11 @@ import org.rollbackjobs.jobs.manifest.ManifestContent;
 import org.rollbackjobs.jobs.manifest.ManifestContent.DatasetPin;
 import org.rollbackjobs.jobs.manifest.ManifestContent.FeaturePin;
 import org.rollbackjobs.jobs.retrain.RetrainCheck;
+import org.rollbackjobs.jobs.manifest.ManifestContent.AliasPin;
 import org.rollbackjobs.jobs.manifest.ManifestContent.IndexPin;
+import org.rollbackjobs.jobs.registry.RegistryCheck;
 import org.rollbackjobs.jobs.system.FeatureSpec;
+import org.rollbackjobs.jobs.system.PromptSpec;
 import org.rollbackjobs.jobs.system.IndexSpec;
 import org.rollbackjobs.vector.embedding.VersionCatalog;
 import org.rollbackjobs.vector.index.IndexName;
@@ -46,10 +49,13 @@ public class SystemVerifier {
   private final RetrainCheck retrainCheck;
   private final DataSource dataSource;
   private final ObjectProvider<VersionCatalog> versions;
+  private final RegistryCheck registryCheck;
 
   public SystemVerifier(ObjectProvider<Catalog> catalog, FeaturePipelines pipelines, VerifyProperties properties,
-      RetrainCheck retrainCheck, DataSource dataSource, ObjectProvider<VersionCatalog> versions) {
+      RetrainCheck retrainCheck, DataSource dataSource, ObjectProvider<VersionCatalog> versions,
+      RegistryCheck registryCheck) {
     this.catalog = catalog;
+    this.registryCheck = registryCheck;
     this.dataSource = dataSource;
     this.versions = versions;
     this.pipelines = pipelines;
@@ -57,16 +63,30 @@ public class SystemVerifier {
     this.retrainCheck = retrainCheck;
   }
 
-  /** Every finding of the system against a stored manifest. */
+  /**
+   * Every finding of the system against a stored manifest. A model served through a registry alias that the
+   * manifest pins is checked by its alias (that version was trained on the pinned data); any other model by its
+   * retrain request.
+   */
   public List<Finding> verify(SystemDefinition system, Manifest manifest) {
     List<Finding> findings = new ArrayList<>(components(system, manifest.content()));
     for (ModelSpec model : system.models()) {
       var pin = manifest.content().model(model.name());
       if (pin.isEmpty()) {
         findings.add(notPinned("model", model.name(), model.name()));
-      } else {
-        findings.addAll(retrainCheck.check(system.name(), pin.get(), manifest.id()));
+        continue;
       }
+      AliasPin alias = RegistryCheck.applicable(model.registry(), pin.get().registry());
+      findings.addAll(alias != null
+          ? registryCheck.compare(RegistryCheck.MODEL, model.name(), model.registry(), alias).findings()
+          : retrainCheck.check(system.name(), pin.get(), manifest.id()));
+    }
+    for (PromptSpec prompt : system.prompts()) {
+      AliasPin alias = RegistryCheck.applicable(prompt.registry(),
+          manifest.content().prompt(prompt.name()).map(p -> p.registry()).orElse(null));
+      findings.addAll(alias == null ? List.of(notPinned("prompt", prompt.name(), prompt.name() + " ("
+          + prompt.registry().mlflow().name() + "@" + prompt.registry().mlflow().alias() + ")"))
+          : registryCheck.compare(RegistryCheck.PROMPT, prompt.name(), prompt.registry(), alias).findings());
     }
     return findings;
   }

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.rollbackjobs.jobs.manifest.ManifestContent;
+import org.rollbackjobs.jobs.manifest.ManifestContent.AliasPin;
 import org.rollbackjobs.jobs.manifest.ManifestContent.DatasetPin;
 import org.rollbackjobs.jobs.manifest.ManifestContent.FeaturePin;
 import org.rollbackjobs.jobs.manifest.ManifestContent.IndexPin;
 import org.rollbackjobs.jobs.manifest.ManifestContent.ModelPin;
+import org.rollbackjobs.jobs.manifest.ManifestContent.PromptPin;
 import org.rollbackjobs.jobs.manifest.ManifestContent.TablePin;
 import org.rollbackjobs.jobs.manifest.ManifestContent.TagPin;
 
@@ -53,5 +55,36 @@ class StoredJsonTest {
     String newer = STORED.replace("{\"table\":\"shop.transactions\",\"snapshot-id\":11}",
         "{\"table\":\"shop.transactions\",\"snapshot-id\":11,\"branch\":\"main\"}");
     assertThat(StoredJson.read(newer, ManifestContent.class)).isEqualTo(CONTENT);
+  }
+
+  /** Registry aliases (added later): present only when pinned, so that the manifests above keep their bytes. */
+  private static final ManifestContent WITH_ALIASES = new ManifestContent(CONTENT.datasets(), CONTENT.features(),
+      CONTENT.indexes(),
+      List.of(new ModelPin("churn", "7", List.of(new TablePin("shop.customer_features", 22L, "feature")),
+          new AliasPin("mlflow", "http://mlflow:5000", "churn-model", "champion", "3"))),
+      CONTENT.tags(),
+      List.of(new PromptPin("answer", new AliasPin("mlflow", "http://mlflow:5000", "support-answer", "production",
+          "2"))));
+
+  private static final String STORED_WITH_ALIASES = STORED
+      .replace("\"snapshot-id\":22,\"kind\":\"feature\"}]}]", "\"snapshot-id\":22,\"kind\":\"feature\"}],"
+          + "\"registry\":{\"registry\":\"mlflow\",\"url\":\"http://mlflow:5000\",\"name\":\"churn-model\","
+          + "\"alias\":\"champion\",\"version\":\"3\"}}]")
+      .replace("\"tag\":\"manifest-support-search-1\"}]}", "\"tag\":\"manifest-support-search-1\"}],"
+          + "\"prompts\":[{\"name\":\"answer\",\"registry\":{\"registry\":\"mlflow\",\"url\":\"http://mlflow:5000\","
+          + "\"name\":\"support-answer\",\"alias\":\"production\",\"version\":\"2\"}}]}");
+
+  @Test
+  void registryAliasesAreStoredInTheirPinnedFormatAndReadBack() {
+    assertThat(STORED_WITH_ALIASES).isNotEqualTo(STORED);
+    assertThat(StoredJson.write(WITH_ALIASES)).isEqualTo(STORED_WITH_ALIASES);
+    assertThat(StoredJson.read(STORED_WITH_ALIASES, ManifestContent.class)).isEqualTo(WITH_ALIASES);
+  }
+
+  @Test
+  void aManifestStoredBeforeRegistryAliasesReadsWithNone() {
+    ManifestContent old = StoredJson.read(STORED, ManifestContent.class);
+    assertThat(old.prompts()).isEmpty();
+    assertThat(old.models().get(0).registry()).isNull();
   }
 }

@@ -147,4 +147,77 @@ class SystemFilesTest {
         .isInstanceOf(BadInputException.class)
         .hasMessageContaining("declares no component");
   }
+
+  static final String REGISTRY = EXAMPLE.replace("""
+          trigger:
+            webhook: http://127.0.0.1:8099/retrain
+      """, """
+          registry:
+            mlflow:
+              url: http://mlflow:5000
+              name: churn
+              alias: champion
+              token-env: MLFLOW_TOKEN
+      prompts:
+        - name: answer
+          registry:
+            mlflow: {url: "https://mlflow.example.com/", name: support-answer, alias: production}
+      """);
+
+  @Test
+  void modelsAndPromptsMayDeclareAnMlflowRegistryAlias() {
+    SystemDefinition system = parse(REGISTRY);
+    RegistrySpec.Mlflow model = system.model("churn-model").registry().mlflow();
+    assertThat(model.url()).hasToString("http://mlflow:5000");
+    assertThat(model.name()).isEqualTo("churn");
+    assertThat(model.alias()).isEqualTo("champion");
+    assertThat(model.tokenEnv()).isEqualTo("MLFLOW_TOKEN");
+    RegistrySpec.Mlflow prompt = system.prompt("answer").registry().mlflow();
+    assertThat(prompt.base()).isEqualTo("https://mlflow.example.com");
+    assertThat(prompt.tokenEnv()).isNull();
+    assertThat(parse(EXAMPLE).model("churn-model").hasRegistry()).isFalse();
+    assertThat(parse(EXAMPLE).prompts()).isEmpty();
+  }
+
+  @Test
+  void badRegistryConfigurationIsNamedWithItsLineAndKey() {
+    assertThatThrownBy(() -> parse(REGISTRY.replace("alias: champion", "alias: latest")))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("line 22")
+        .hasMessageContaining("models[0].registry.mlflow: alias: 'latest' is reserved by MLflow");
+    assertThatThrownBy(() -> parse(REGISTRY.replace("token-env: MLFLOW_TOKEN", "token-env: s3cr3t-t0ken!")))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("line 23")
+        .hasMessageContaining("models[0].registry.mlflow: token-env:")
+        .hasMessageContaining("not an environment variable name");
+    assertThatThrownBy(() -> parse(REGISTRY.replace("url: http://mlflow:5000", "url: http://bob:pw@mlflow:5000")))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("line 20")
+        .hasMessageContaining("models[0].registry.mlflow: url:")
+        .hasMessageContaining("credentials in the URL")
+        .hasMessageNotContaining("pw");
+    assertThatThrownBy(() -> parse(REGISTRY.replace("        name: churn\n", "")))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("models[0].registry.mlflow")
+        .hasMessageContaining("missing key 'name'");
+    assertThatThrownBy(() -> parse(REGISTRY.replace("token-env: MLFLOW_TOKEN", "token: abc")))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("line 23")
+        .hasMessageContaining("models[0].registry.mlflow.token")
+        .hasMessageContaining("unknown key")
+        .hasMessageContaining("token-env");
+    assertThatThrownBy(() -> parse(REGISTRY.replace("mlflow:\n        url: http://mlflow:5000", "mlfow:\n        url: http://mlflow:5000")))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("line 19")
+        .hasMessageContaining("models[0].registry.mlfow")
+        .hasMessageContaining("unknown key");
+    assertThatThrownBy(() -> parse(REGISTRY.replace("url: \"https://mlflow.example.com/\"", "url: ftp://x")))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("line 27")
+        .hasMessageContaining("prompts[0].registry.mlflow: url: 'ftp://x' is not an http(s) URL");
+    assertThatThrownBy(() -> parse(REGISTRY.replace("  - name: answer\n    registry:\n      mlflow: {url: \"https://mlflow.example.com/\", name: support-answer, alias: production}\n", "  - name: answer\n")))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("prompts[0]")
+        .hasMessageContaining("missing key 'registry'");
+  }
 }

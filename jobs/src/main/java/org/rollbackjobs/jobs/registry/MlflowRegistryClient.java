@@ -1,0 +1,202 @@
+package org.rollbackjobs.jobs.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeException;
+import dev.failsafe.RetryPolicy;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+import org.rollbackjobs.iceberg.BadInputException;
+import org.rollbackjobs.jobs.retrain.SecretSource;
+import org.rollbackjobs.jobs.store.StoredJson;
+import org.rollbackjobs.jobs.system.RegistrySpec.Mlflow;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * MLflow's model registry REST API, the two calls a rollback needs: which version an alias points at
+ * ({@code GET /api/2.0/mlflow/registered-models/alias?name=N&alias=A}) and setting an alias to a version
+ * ({@code POST /api/2.0/mlflow/registered-models/alias} with {@code {"name", "alias", "version"}}). MLflow 3's
+ * prompt registry keeps prompts as registered models (tagged {@code mlflow.prompt.is_prompt=true}) with the same
+ * alias endpoints, so prompts use the same calls.
+ *
+ * <p>A bearer token is read from the environment variable the system file names ({@code token-env}), never logged.
+ * Connection errors, timeouts, 429 and 5xx are retried with backoff, honouring {@code Retry-After}
+ * ({@link RegistryProperties}).
+ */
+@Component
+public class MlflowRegistryClient {
+  static final String ALIAS_PATH = "/api/2.0/mlflow/registered-models/alias";
+  private static final Logger LOG = LoggerFactory.getLogger(MlflowRegistryClient.class);
+  private static final int ERROR_BODY_CHARS = 300;
+
+  private final RegistryProperties settings;
+  private final SecretSource secrets;
+  private final HttpClient http;
+
+  public MlflowRegistryClient(RegistryProperties settings, SecretSource secrets) {
+    this.settings = settings;
+    this.secrets = secrets;
+    this.http = HttpClient.newBuilder()
+        .connectTimeout(settings.timeout())
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .build();
+  }
+
+  /** One answer of the server. */
+  private record Answer(int status, String body, Duration retryAfter) {
+    boolean retryable() {
+      return status == 429 || status >= 500;
+    }
+  }
+
+  /**
+   * The version the alias points at; empty when MLflow says it does not exist (404: the alias is not set, or there
+   * is no such registered model).
+   *
+   * @param owner what the registry serves, for messages ({@code model churn})
+   */
+  public Optional<String> aliasVersion(String owner, Mlflow registry) {
+    URI uri = URI.create(registry.base() + ALIAS_PATH + "?name=" + encode(registry.name()) + "&alias="
+        + encode(registry.alias()));
+    Answer answer = call(owner, registry, "GET", uri, null);
+    if (answer.status() == 404) {
+      return Optional.empty();
+    }
+    if (answer.status() < 200 || answer.status() >= 300) {
+      throw failed(owner, "GET", uri, answer);
+    }
+    JsonNode version;
+    try {
+      version = StoredJson.tree(answer.body()).path("model_version").path("version");
+    } catch (RuntimeException e) {
+      throw new RegistryException(owner + ": MLflow GET " + uri + " answered " + answer.status()
+          + " with a body that is not JSON" + excerpt(answer.body()));
+    }
+    if (version.isMissingNode() || version.isNull() || version.asText().isBlank()) {
+      throw new RegistryException(owner + ": MLflow GET " + uri + " answered " + answer.status()
+          + " without model_version.version" + excerpt(answer.body()));
+    }
+    return Optional.of(version.asText());
+  }
+
+  /** Points the alias at the version ({@code POST .../registered-models/alias}); MLflow moves it if set. */
+  public void setAlias(String owner, Mlflow registry, String version) {
+    URI uri = URI.create(registry.base() + ALIAS_PATH);
+    ObjectNode body = StoredJson.objectNode();
+    body.put("name", registry.name());
+    body.put("alias", registry.alias());
+    body.put("version", version);
+    Answer answer = call(owner, registry, "POST", uri, StoredJson.bytes(body));
+    if (answer.status() < 200 || answer.status() >= 300) {
+      throw failed(owner, "POST", uri, answer);
+    }
+    LOG.info("{}: MLflow alias {} of {} set to version {}", owner, registry.alias(), registry.name(), version);
+  }
+
+  /** Fails with bad input when the token variable the system file names is not set (checked before changes). */
+  public void checkCredentials(String owner, Mlflow registry) {
+    if (registry.tokenEnv() != null && secrets.get(registry.tokenEnv()).isEmpty()) {
+      throw new BadInputException(owner + ": the environment variable " + registry.tokenEnv() + " named by"
+          + " registry.mlflow.token-env of the system file is not set; set it to the MLflow token");
+    }
+  }
+
+  private Answer call(String owner, Mlflow registry, String method, URI uri, byte[] body) {
+    checkCredentials(owner, registry);
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+        .timeout(settings.timeout())
+        .header("Accept", "application/json");
+    if (body == null) {
+      request.GET();
+    } else {
+      request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    }
+    if (registry.tokenEnv() != null) {
+      request.header("Authorization", "Bearer " + secrets.get(registry.tokenEnv()).orElseThrow());
+    }
+    HttpRequest built = request.build();
+    RetryPolicy<Answer> policy = RetryPolicy.<Answer>builder()
+        .handle(IOException.class)
+        .handleResultIf(Answer::retryable)
+        .withMaxAttempts(settings.maxAttempts())
+        .withDelayFn(context -> {
+          Answer last = context.getLastResult();
+          Duration backoff = settings.backoff(context.getAttemptCount());
+          if (last != null && last.retryAfter() != null) {
+            return last.retryAfter().compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : last.retryAfter();
+          }
+          return backoff;
+        })
+        .onRetry(e -> LOG.warn("{}: MLflow {} {} attempt {} failed ({}), retrying", owner, method, uri,
+            e.getAttemptCount(), e.getLastException() != null ? describe(e.getLastException())
+                : "HTTP " + e.getLastResult().status()))
+        .build();
+    try {
+      return Failsafe.with(policy).get(() -> {
+        HttpResponse<String> response = http.send(built, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return new Answer(response.statusCode(), response.body(),
+            retryAfter(response.headers().firstValue("Retry-After").orElse(null)));
+      });
+    } catch (FailsafeException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      if (cause instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new RegistryException(owner + ": MLflow " + method + " " + uri + " failed after "
+          + settings.maxAttempts() + " attempts: " + describe(cause));
+    }
+  }
+
+  private RegistryException failed(String owner, String method, URI uri, Answer answer) {
+    return new RegistryException(owner + ": MLflow " + method + " " + uri + " answered HTTP " + answer.status()
+        + (answer.retryable() ? " (after " + settings.maxAttempts() + " attempts)" : "") + excerpt(answer.body()));
+  }
+
+  /** {@code Retry-After}: seconds, or an HTTP date; null when absent or unreadable. */
+  static Duration retryAfter(String value) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    try {
+      long seconds = Long.parseLong(value.strip());
+      return seconds < 0 ? null : Duration.ofSeconds(seconds);
+    } catch (NumberFormatException notSeconds) {
+      try {
+        Duration until = Duration.between(ZonedDateTime.now(),
+            ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME));
+        return until.isNegative() ? Duration.ZERO : until;
+      } catch (DateTimeParseException notADate) {
+        return null;
+      }
+    }
+  }
+
+  private static String describe(Throwable e) {
+    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+  }
+
+  private static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  private static String excerpt(String body) {
+    if (body == null || body.isBlank()) {
+      return "";
+    }
+    String oneLine = body.strip().replaceAll("\\s+", " ");
+    return ": " + (oneLine.length() > ERROR_BODY_CHARS ? oneLine.substring(0, ERROR_BODY_CHARS) + "..." : oneLine);
+  }
+}
