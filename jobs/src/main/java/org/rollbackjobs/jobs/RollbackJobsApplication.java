@@ -1,13 +1,16 @@
 package org.rollbackjobs.jobs;
 
 import org.rollbackjobs.jobs.cli.Cli;
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /**
  * The job JAR. Help and usage errors are answered before Spring starts, so that {@code --help} works without
  * a database; every other command runs inside the Spring Boot application and launches a Spring Batch job.
+ *
+ * <p>{@link #main} refers to no Spring type: the JVM verifies a class's methods when it links the class, and
+ * verifying a call into Spring would load Spring's classes (and open the JARs they are in) before the command
+ * line is even read. The application is started by {@link ApplicationStart}.
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan
@@ -18,10 +21,6 @@ public class RollbackJobsApplication {
     if (answered != null) {
       System.exit(answered);
     }
-    try {
-      System.exit(SpringApplication.exit(SpringApplication.run(RollbackJobsApplication.class, args)));
-    } catch (RuntimeException startFailed) {
-      System.exit(Cli.startupFailure(args, startFailed));
-    }
+    System.exit(ApplicationStart.run(args));
   }
 }

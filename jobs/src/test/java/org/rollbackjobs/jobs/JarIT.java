@@ -122,9 +122,12 @@ class JarIT {
     assertThat(layout.resolve("rollback-jobs.jar")).isRegularFile();
     assertThat(layout.resolve("lib")).isDirectoryContaining(p -> p.getFileName().toString().startsWith("iceberg-core"));
     var extracted = Files.getLastModifiedTime(layout.resolve("rollback-jobs.jar"));
+    assertThat(layout).as("the class-data archive of the first launch's training run")
+        .isDirectoryContaining(p -> p.getFileName().toString().matches("start-[0-9a-f]+\\.(jsa|aot)"));
 
     Run bad = run(launcher, env, "restore", "--table", "demo.orders", "--to-snapshot", "42", "--reason", "test", "--json");
     assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.stdout()).as("started with the archive: no JVM message on stdout").hasSize(1);
     assertThat(bad.json().get("error").asText()).contains("snapshot 42 does not exist");
     assertThat(Files.getLastModifiedTime(layout.resolve("rollback-jobs.jar"))).as("reused, not extracted again")
         .isEqualTo(extracted);

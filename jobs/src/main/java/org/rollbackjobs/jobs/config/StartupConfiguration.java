@@ -1,0 +1,44 @@
+package org.rollbackjobs.jobs.config;
+
+import org.springframework.batch.core.configuration.support.JobRegistrySmartInitializingSingleton;
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
+import org.springframework.boot.LazyInitializationExcludeFilter;
+import org.springframework.boot.autoconfigure.flyway.FlywayMigrationInitializer;
+import org.springframework.boot.autoconfigure.flyway.FlywayMigrationStrategy;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * What a command's start does. The application initialises lazily ({@code spring.main.lazy-initialization} in
+ * application.yml): a command creates only the beans it uses (the command line makes only the command that runs
+ * with Spring, see {@code CliRunner}). Kept eager: the schema migration, so that every command that touches the
+ * database finds the schema current, whichever way it reaches the database; it is one query when nothing is to
+ * migrate ({@link SchemaCheck}).
+ */
+@Configuration(proxyBeanMethods = false)
+public class StartupConfiguration {
+
+  @Bean
+  static LazyInitializationExcludeFilter schemaMigrationNotLazy() {
+    return LazyInitializationExcludeFilter.forBeanTypes(FlywayMigrationInitializer.class);
+  }
+
+  /**
+   * Spring Batch's default configuration fills its job registry at start by creating every job bean (and with
+   * them every step, tasklet and service of every job). Nothing here looks jobs up in that registry
+   * ({@code JobRunner} gets the jobs it launches from the context), so it is left lazy, that is never created.
+   */
+  @Bean
+  static BeanFactoryPostProcessor jobRegistryNotFilledAtStart() {
+    return beanFactory -> {
+      for (String name : beanFactory.getBeanNamesForType(JobRegistrySmartInitializingSingleton.class, true, false)) {
+        beanFactory.getBeanDefinition(name).setLazyInit(true);
+      }
+    };
+  }
+
+  @Bean
+  FlywayMigrationStrategy schemaCheckThenMigrate() {
+    return new SchemaCheck();
+  }
+}
