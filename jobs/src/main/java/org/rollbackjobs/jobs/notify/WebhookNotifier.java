@@ -11,9 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.rollbackjobs.jobs.http.HttpAnswers;
 import org.rollbackjobs.jobs.store.StoredJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +38,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class WebhookNotifier implements DisposableBean {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookNotifier.class);
-  private static final int ERROR_BODY_CHARS = 200;
 
   private final NotifyProperties settings;
   private final List<URI> webhooks;
@@ -237,35 +234,15 @@ public class WebhookNotifier implements DisposableBean {
     if (status >= 200 && status < 300) {
       return new Attempt(status, null, false, null);
     }
-    String error = "HTTP " + status + Webhooks.scrub(excerpt(response.body()), url);
+    String error = "HTTP " + status + Webhooks.scrub(HttpAnswers.excerpt(response.body()), url);
     boolean retryable = status == 429 || status >= 500;
     Duration retryAfter = status == 429 || status == 503
-        ? retryAfter(response.headers().firstValue("Retry-After").orElse(null)) : null;
+        ? HttpAnswers.retryAfter(response) : null;
     if (retryAfter != null && retryAfter.compareTo(settings.maxBackoff()) > 0) {
       return new Attempt(status, error + " (Retry-After " + retryAfter.toSeconds() + "s is longer than"
           + " rollback.notify.max-backoff " + settings.maxBackoff().toSeconds() + "s: not retried)", false, null);
     }
     return new Attempt(status, error, retryable, retryAfter);
-  }
-
-  /** {@code Retry-After} as seconds or as an HTTP date; null when absent or unreadable. */
-  static Duration retryAfter(String header) {
-    if (header == null || header.isBlank()) {
-      return null;
-    }
-    String value = header.trim();
-    try {
-      long seconds = Long.parseLong(value);
-      return seconds < 0 ? null : Duration.ofSeconds(seconds);
-    } catch (NumberFormatException notSeconds) {
-      try {
-        Duration until = Duration.between(Instant.now(),
-            ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
-        return until.isNegative() ? Duration.ZERO : until;
-      } catch (DateTimeParseException notADate) {
-        return null;
-      }
-    }
   }
 
   private void record(Map<String, Object> payload, Delivery delivery) {
@@ -285,14 +262,6 @@ public class WebhookNotifier implements DisposableBean {
 
   private static Long number(Object value) {
     return value instanceof Number n ? n.longValue() : null;
-  }
-
-  private static String excerpt(String body) {
-    if (body == null || body.isBlank()) {
-      return "";
-    }
-    String oneLine = body.strip().replaceAll("\\s+", " ");
-    return ": " + (oneLine.length() > ERROR_BODY_CHARS ? oneLine.substring(0, ERROR_BODY_CHARS) + "..." : oneLine);
   }
 
   @Override

@@ -13,11 +13,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import org.rollbackjobs.iceberg.BadInputException;
+import org.rollbackjobs.jobs.http.HttpAnswers;
 import org.rollbackjobs.jobs.retrain.SecretSource;
 import org.rollbackjobs.jobs.store.StoredJson;
 import org.rollbackjobs.jobs.system.RegistrySpec.Mlflow;
@@ -40,7 +38,6 @@ import org.springframework.stereotype.Component;
 public class MlflowRegistryClient {
   static final String ALIAS_PATH = "/api/2.0/mlflow/registered-models/alias";
   private static final Logger LOG = LoggerFactory.getLogger(MlflowRegistryClient.class);
-  private static final int ERROR_BODY_CHARS = 300;
 
   private final RegistryProperties settings;
   private final SecretSource secrets;
@@ -83,11 +80,11 @@ public class MlflowRegistryClient {
       version = StoredJson.tree(answer.body()).path("model_version").path("version");
     } catch (RuntimeException e) {
       throw new RegistryException(owner + ": MLflow GET " + uri + " answered " + answer.status()
-          + " with a body that is not JSON" + excerpt(answer.body()));
+          + " with a body that is not JSON" + HttpAnswers.excerpt(answer.body()));
     }
     if (version.isMissingNode() || version.isNull() || version.asText().isBlank()) {
       throw new RegistryException(owner + ": MLflow GET " + uri + " answered " + answer.status()
-          + " without model_version.version" + excerpt(answer.body()));
+          + " without model_version.version" + HttpAnswers.excerpt(answer.body()));
     }
     return Optional.of(version.asText());
   }
@@ -148,7 +145,7 @@ public class MlflowRegistryClient {
       return Failsafe.with(policy).get(() -> {
         HttpResponse<String> response = http.send(built, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         return new Answer(response.statusCode(), response.body(),
-            retryAfter(response.headers().firstValue("Retry-After").orElse(null)));
+            HttpAnswers.retryAfter(response));
       });
     } catch (FailsafeException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
@@ -162,26 +159,7 @@ public class MlflowRegistryClient {
 
   private RegistryException failed(String owner, String method, URI uri, Answer answer) {
     return new RegistryException(owner + ": MLflow " + method + " " + uri + " answered HTTP " + answer.status()
-        + (answer.retryable() ? " (after " + settings.maxAttempts() + " attempts)" : "") + excerpt(answer.body()));
-  }
-
-  /** {@code Retry-After}: seconds, or an HTTP date; null when absent or unreadable. */
-  static Duration retryAfter(String value) {
-    if (value == null || value.isBlank()) {
-      return null;
-    }
-    try {
-      long seconds = Long.parseLong(value.strip());
-      return seconds < 0 ? null : Duration.ofSeconds(seconds);
-    } catch (NumberFormatException notSeconds) {
-      try {
-        Duration until = Duration.between(ZonedDateTime.now(),
-            ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME));
-        return until.isNegative() ? Duration.ZERO : until;
-      } catch (DateTimeParseException notADate) {
-        return null;
-      }
-    }
+        + (answer.retryable() ? " (after " + settings.maxAttempts() + " attempts)" : "") + HttpAnswers.excerpt(answer.body()));
   }
 
   private static String describe(Throwable e) {
@@ -190,13 +168,5 @@ public class MlflowRegistryClient {
 
   private static String encode(String value) {
     return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
-  }
-
-  private static String excerpt(String body) {
-    if (body == null || body.isBlank()) {
-      return "";
-    }
-    String oneLine = body.strip().replaceAll("\\s+", " ");
-    return ": " + (oneLine.length() > ERROR_BODY_CHARS ? oneLine.substring(0, ERROR_BODY_CHARS) + "..." : oneLine);
   }
 }

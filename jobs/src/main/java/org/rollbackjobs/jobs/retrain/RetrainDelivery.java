@@ -13,6 +13,7 @@ import java.util.Base64;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.rollbackjobs.iceberg.BadInputException;
+import org.rollbackjobs.jobs.http.HttpAnswers;
 import org.rollbackjobs.jobs.launch.Attempt;
 import org.rollbackjobs.jobs.store.StoredJson;
 import org.rollbackjobs.jobs.system.TriggerSpec.AirflowTrigger;
@@ -29,7 +30,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class RetrainDelivery {
   private static final Logger LOG = LoggerFactory.getLogger(RetrainDelivery.class);
-  private static final int ERROR_BODY_CHARS = 300;
 
   private final RetrainProperties settings;
   private final SecretSource secrets;
@@ -119,7 +119,7 @@ public class RetrainDelivery {
       return new Attempt(true, status, null, false);
     }
     boolean retryable = status == 429 || status >= 500;
-    return new Attempt(false, status, "HTTP " + status + excerpt(response.body()), retryable);
+    return new Attempt(false, status, "HTTP " + status + HttpAnswers.excerpt(response.body()), retryable);
   }
 
   private Optional<String> authorization(AirflowTrigger airflow) {
@@ -149,14 +149,6 @@ public class RetrainDelivery {
     body.put("dag_run_id", RetrainRequest.dagRunId(requestKey));
     body.set("conf", StoredJson.tree(payload));
     return StoredJson.bytes(body);
-  }
-
-  private static String excerpt(String body) {
-    if (body == null || body.isBlank()) {
-      return "";
-    }
-    String oneLine = body.strip().replaceAll("\\s+", " ");
-    return ": " + (oneLine.length() > ERROR_BODY_CHARS ? oneLine.substring(0, ERROR_BODY_CHARS) + "..." : oneLine);
   }
 
   static String shortKey(String key) {

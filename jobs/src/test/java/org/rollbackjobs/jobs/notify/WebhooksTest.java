@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.time.Duration;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -33,18 +30,6 @@ class WebhooksTest {
     URI url = URI.create("https://hooks.slack.com/services/T000/B000/XXXX?x=s3cret");
     assertThat(Webhooks.scrub("failed: " + url + " and /services/T000/B000/XXXX, x=s3cret", url))
         .doesNotContain("XXXX", "s3cret").contains("https://hooks.slack.com/services/***");
-  }
-
-  @Test
-  void retryAfterInSecondsOrAsAnHttpDate() {
-    assertThat(WebhookNotifier.retryAfter("7")).isEqualTo(Duration.ofSeconds(7));
-    assertThat(WebhookNotifier.retryAfter(" 0 ")).isEqualTo(Duration.ZERO);
-    String inAMinute = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(60));
-    assertThat(WebhookNotifier.retryAfter(inAMinute)).isBetween(Duration.ofSeconds(50), Duration.ofSeconds(60));
-    assertThat(WebhookNotifier.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT")).isEqualTo(Duration.ZERO);
-    assertThat(WebhookNotifier.retryAfter("-3")).isNull();
-    assertThat(WebhookNotifier.retryAfter("soon")).isNull();
-    assertThat(WebhookNotifier.retryAfter(null)).isNull();
   }
 
   @Test

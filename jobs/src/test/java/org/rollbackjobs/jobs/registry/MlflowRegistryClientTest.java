@@ -95,12 +95,4 @@ class MlflowRegistryClientTest {
         .hasMessageContaining("token-env");
     assertThat(server.received()).isEmpty();
   }
-
-  @Test
-  void retryAfterIsReadAsSecondsOrAnHttpDate() {
-    assertThat(MlflowRegistryClient.retryAfter("7")).isEqualTo(Duration.ofSeconds(7));
-    assertThat(MlflowRegistryClient.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT")).isEqualTo(Duration.ZERO);
-    assertThat(MlflowRegistryClient.retryAfter("soon")).isNull();
-    assertThat(MlflowRegistryClient.retryAfter(null)).isNull();
-  }
 }
