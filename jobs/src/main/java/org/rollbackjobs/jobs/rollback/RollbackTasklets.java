@@ -72,7 +72,7 @@ class RollbackTasklets {
       var job = step.getJobExecution().getExecutionContext();
       job.putString(FINDINGS, StoredJson.write(findings));
       JobOutcomes.details(job, Map.of("plan-id", params.planId(), "manifest-id", manifest.id(),
-          "findings-after", findings.size()));
+          "level", plans.get(params.planId()).level(), "findings-after", findings.size()));
       LOG.info("rollback {}: verify against manifest {}: {}", system.name(), manifest.id(),
           findings.isEmpty() ? "clean" : findings.size() + " findings (mixed-version state)");
       return RepeatStatus.FINISHED;
