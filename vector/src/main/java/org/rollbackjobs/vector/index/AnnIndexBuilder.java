@@ -30,8 +30,7 @@ public final class AnnIndexBuilder {
       s.execute(createIndexSql(build, spec, distance, rows));
       Duration took = Duration.ofNanos(System.nanoTime() - start);
       resetSessionSettings(s);
-      s.execute("CREATE INDEX IF NOT EXISTS " + SqlIdentifier.quote(BuildTable.idIndexName(build)) + " ON "
-          + build.tableSql() + " (doc_id)");
+      s.execute(BuildTable.idIndexSql(build));
       s.execute("ANALYZE " + build.tableSql());
       return took;
     }

@@ -36,6 +36,12 @@ public final class BuildTable {
     return build.buildTable() + "_doc_id";
   }
 
+  /** The b-tree on doc_id: made with the ANN index, or before the load when the build starts with reused vectors. */
+  public static String idIndexSql(IndexBuild build) {
+    return "CREATE INDEX IF NOT EXISTS " + SqlIdentifier.quote(idIndexName(build)) + " ON " + build.tableSql()
+        + " (doc_id)";
+  }
+
   /** Drops a build's table; refuses (by PostgreSQL's own dependency check) while a view still reads it. */
   public static void drop(Connection c, IndexBuild build) throws SQLException {
     try (Statement s = c.createStatement()) {

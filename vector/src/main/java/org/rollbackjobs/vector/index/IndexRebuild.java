@@ -15,10 +15,12 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.rollbackjobs.iceberg.BadInputException;
+import org.rollbackjobs.vector.embedding.EmbeddingCache;
 import org.rollbackjobs.vector.embedding.EmbeddingRegistry;
 import org.rollbackjobs.vector.embedding.EmbeddingVersion;
 import org.rollbackjobs.vector.embedding.QuarantinedVersionException;
 import org.rollbackjobs.vector.embedding.RegisteredVersion;
+import org.rollbackjobs.vector.embedding.StoredEmbeddings;
 import org.rollbackjobs.vector.embedding.VectorSource;
 import org.rollbackjobs.vector.embedding.VersionCatalog;
 import org.rollbackjobs.vector.source.Document;
@@ -61,6 +63,7 @@ public final class IndexRebuild {
   private String actor;
   private Long jobExecutionId;
   private int batchSize = 1000;
+  private boolean reuse = true;
   private Consumer<String> progress = line -> {};
   private VersionCatalog versions = VersionCatalog.builtInOnly();
   private RebuildPlan plan;
@@ -147,6 +150,15 @@ public final class IndexRebuild {
 
   public IndexRebuild jobExecutionId(Long id) {
     this.jobExecutionId = id;
+    return this;
+  }
+
+  /**
+   * Take every vector the embedding cache holds for this version and text instead of computing it again (default
+   * on; never for stored embeddings, which are loaded as given).
+   */
+  public IndexRebuild reuse(boolean reuseCachedVectors) {
+    this.reuse = reuseCachedVectors;
     return this;
   }
 
@@ -284,7 +296,12 @@ public final class IndexRebuild {
     long t0 = System.nanoTime();
     IndexBuild build = createBuild();
     long t1 = System.nanoTime();
-    LoadStats load = load(build, 0);
+    EmbeddingCache.Reuse reused = reuseVectors(build);
+    LoadStats load = load(build, 0, reused.reused() > 0);
+    long reuseNanos = System.nanoTime() - t1 - load.total().toNanos();
+    load = new LoadStats(load.rows() + reused.reused(), load.vectors(), load.copy(), load.total().plusNanos(reuseNanos),
+        reused.reused(), Duration.ofNanos(reuseNanos));
+    cacheVectors(build);
     long t2 = System.nanoTime();
     createAnnIndex(build);
     long t3 = System.nanoTime();
@@ -316,12 +333,47 @@ public final class IndexRebuild {
     });
   }
 
+  /** Whether this rebuild takes cached vectors: on, and the vectors come from a model. */
+  public boolean reuses() {
+    return reuse && vectors != null && !(vectors instanceof StoredEmbeddings);
+  }
+
   /**
-   * Stage 2 (the library's own loader; the job runs the same per-batch work as a restartable chunk step): reads the
+   * Stage 2a: loads every cached vector of this version for the documents' texts into the (empty) build, in one
+   * transaction, inside PostgreSQL ({@link EmbeddingCache#reuse}). Nothing when reuse is off.
+   */
+  public EmbeddingCache.Reuse reuseVectors(IndexBuild build) {
+    if (!reuses()) {
+      return new EmbeddingCache.Reuse(plan().documents(), 0, plan().documents());
+    }
+    EmbeddingCache.Reuse reused = inTransaction(c -> EmbeddingCache.reuse(c, build, source));
+    progress.accept("reuse " + index + ": " + reused.reused() + " of " + reused.documents()
+        + " documents have a cached vector of " + version.name() + "; to embed: " + reused.toEmbed());
+    return reused;
+  }
+
+  /**
+   * Stage 2c: adds the build's vectors to the embedding cache, for later builds of the same version (only when a
+   * model computed them).
+   */
+  public long cacheVectors(IndexBuild build) {
+    if (vectors instanceof StoredEmbeddings) {
+      return 0;
+    }
+    return inTransaction(c -> EmbeddingCache.fill(c, build));
+  }
+
+  /**
+   * Stage 2b (the library's own loader; the job runs the same per-batch work as a restartable chunk step): reads the
    * documents after the first {@code skip}, computes their vectors a batch at a time and appends each batch with
    * one binary COPY, committed per batch.
    */
   public LoadStats load(IndexBuild build, long skip) {
+    return load(build, skip, false);
+  }
+
+  /** Stage 2b, skipping the documents the build already holds (reused) when {@code skipPresent}. */
+  public LoadStats load(IndexBuild build, long skip, boolean skipPresent) {
     if (vectors == null) {
       throw new IllegalStateException("no vector source: give vectors(...) before load()");
     }
@@ -342,9 +394,10 @@ public final class IndexRebuild {
         }
         if (batch.size() == batchSize || (!more && !batch.isEmpty())) {
           long a = System.nanoTime();
-          List<float[]> computed = vectors.vectorsFor(batch);
+          List<Document> missing = skipPresent ? EmbeddingCache.missing(c, build, batch) : batch;
+          List<float[]> computed = missing.isEmpty() ? List.of() : vectors.vectorsFor(missing);
           long b = System.nanoTime();
-          rows += loader.load(c, batch, computed);
+          rows += loader.load(c, missing, computed);
           c.commit();
           long d = System.nanoTime();
           vectorNanos += b - a;
@@ -365,7 +418,7 @@ public final class IndexRebuild {
       throw new IllegalStateException("loading build " + build.id() + " failed: " + e.getMessage(), e);
     }
     return new LoadStats(rows, Duration.ofNanos(vectorNanos), Duration.ofNanos(copyNanos),
-        Duration.ofNanos(System.nanoTime() - started));
+        Duration.ofNanos(System.nanoTime() - started), 0, Duration.ZERO);
   }
 
   /** Stage 3: the ANN index (and the doc_id b-tree). Returns the ANN index's build time. */

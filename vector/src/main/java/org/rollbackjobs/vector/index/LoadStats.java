@@ -2,5 +2,17 @@ package org.rollbackjobs.vector.index;
 
 import java.time.Duration;
 
-/** Rows loaded by the library's loader and where the time went: computing vectors, or COPY into the table. */
-public record LoadStats(long rows, Duration vectors, Duration copy, Duration total) {}
+/**
+ * Rows loaded by the library's loader and where the time went: taking cached vectors (inside PostgreSQL),
+ * computing vectors, or COPY into the table.
+ *
+ * @param rows every row the build holds after the load, reused ones included
+ * @param reused the rows whose vectors came from the embedding cache
+ */
+public record LoadStats(long rows, Duration vectors, Duration copy, Duration total, long reused, Duration reuse) {
+
+  /** The rows whose vectors were computed by this load. */
+  public long computed() {
+    return rows - reused;
+  }
+}

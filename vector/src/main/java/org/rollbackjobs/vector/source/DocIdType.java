@@ -11,6 +11,11 @@ public enum DocIdType {
     return name().toLowerCase(Locale.ROOT);
   }
 
+  /** The element type name of an array of these ids for JDBC ({@code createArrayOf}). */
+  public String arrayElementSql() {
+    return this == BIGINT ? "int8" : "text";
+  }
+
   /** The id as this type holds it: a Long for BIGINT, a String for TEXT. */
   public Object normalize(Object id) {
     if (id == null) {

@@ -1,0 +1,197 @@
+package org.rollbackjobs.vector.embedding;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.rollbackjobs.vector.index.BinaryCopy;
+import org.rollbackjobs.vector.index.BuildTable;
+import org.rollbackjobs.vector.index.IndexBuild;
+import org.rollbackjobs.vector.index.VectorCopyLoader;
+import org.rollbackjobs.vector.source.DocIdType;
+import org.rollbackjobs.vector.source.Document;
+import org.rollbackjobs.vector.source.DocumentCursor;
+import org.rollbackjobs.vector.source.DocumentSource;
+
+/**
+ * Vectors computed once, reused by every later build of the same embedding version over the same texts (table
+ * {@code rollback.embedding_cache}, keyed by version name and content hash). A version name always means one pin
+ * (the registry refuses a known name with another pin), and a content hash is the SHA-256 of the embedded text,
+ * so a cached vector is bit for bit the one the model gives for that text: {@code vector} stores the model's
+ * float4 values as they are. Vectors of another version, of the same dimension or not, are never taken.
+ *
+ * <p>The work happens inside PostgreSQL: the JVM sends document ids and content hashes (one binary COPY), the
+ * vectors go from table to table by {@code INSERT ... SELECT}, never through the JVM.
+ */
+public final class EmbeddingCache {
+  private static final String TABLE = "rollback.embedding_cache";
+
+  private EmbeddingCache() {}
+
+  /** What {@link #reuse} did. */
+  public record Reuse(long documents, long reused, long toEmbed) {}
+
+  /** Rows and size of the cache per version, for {@code status}. */
+  public record VersionStats(String version, long vectors, long bytes) {}
+
+  /**
+   * Adds the vectors of a loaded build (its model computed them) that are not cached yet, in one statement. Every
+   * build made by a model does this when its load ends, so every kept build's vectors are in the cache. Not for
+   * builds made from stored embeddings: those vectors are not known to be the model's own.
+   */
+  public static long fill(Connection c, IndexBuild build) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("INSERT INTO " + TABLE
+        + " (embedding_version, content_hash, embedding) SELECT DISTINCT ON (content_hash) embedding_version,"
+        + " content_hash, embedding::vector FROM " + build.tableSql() + " WHERE embedding_version = ?"
+        + " ON CONFLICT (embedding_version, content_hash) DO NOTHING")) {
+      s.setString(1, build.embeddingVersion());
+      return s.executeUpdate();
+    }
+  }
+
+  /**
+   * Loads into {@code build} (empty, just created) the cached vector of every document of {@code source} whose
+   * text has one for the build's version, in one transaction on {@code c} (the caller commits). Kept builds of
+   * the same version are in the cache already ({@link #fill}). Creates the build's doc_id index when anything was reused: the load then skips those documents with
+   * {@link #present}.
+   */
+  public static Reuse reuse(Connection c, IndexBuild build, DocumentSource source) throws SQLException {
+    long documents = stageKeys(c, build, source);
+    long reused;
+    try (PreparedStatement s = c.prepareStatement("WITH hits AS (INSERT INTO " + build.tableSql()
+        + " (" + VectorCopyLoader.COLUMNS + ") SELECT k.doc_id, e.embedding, e.embedding_version, ?, k.content_hash"
+        + " FROM reuse_keys k JOIN " + TABLE + " e ON e.embedding_version = ? AND e.content_hash = k.content_hash"
+        + " RETURNING content_hash)"
+        // marked used at most once a day: a vector row is rewritten whole when any column changes
+        + " UPDATE " + TABLE + " e SET used_at = now() FROM (SELECT DISTINCT content_hash FROM hits) h"
+        + " WHERE e.embedding_version = ? AND e.content_hash = h.content_hash AND e.used_at < now() - interval '1 day'")) {
+      if (build.sourceSnapshot() == null) {
+        s.setNull(1, java.sql.Types.BIGINT);
+      } else {
+        s.setLong(1, build.sourceSnapshot());
+      }
+      s.setString(2, build.embeddingVersion());
+      s.setString(3, build.embeddingVersion());
+      s.executeUpdate();
+    }
+    reused = BuildTable.rows(c, build);
+    try (Statement s = c.createStatement()) {
+      s.execute("DROP TABLE reuse_keys");
+      if (reused > 0) {
+        s.execute(BuildTable.idIndexSql(build));
+      }
+    }
+    return new Reuse(documents, reused, documents - reused);
+  }
+
+  /** The documents of a batch that the build does not hold yet (the others were reused), in order. */
+  public static List<Document> missing(Connection c, IndexBuild build, List<Document> batch) throws SQLException {
+    DocIdType type = build.docIdType();
+    Set<Object> present = new HashSet<>();
+    try (PreparedStatement s = c.prepareStatement("SELECT doc_id FROM " + build.tableSql()
+        + " WHERE doc_id = ANY(?)")) {
+      s.setArray(1, c.createArrayOf(type.arrayElementSql(),
+          batch.stream().map(d -> type.normalize(d.id())).toArray()));
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          present.add(type.normalize(rs.getObject(1)));
+        }
+      }
+    }
+    return present.isEmpty() ? batch
+        : batch.stream().filter(d -> !present.contains(type.normalize(d.id()))).toList();
+  }
+
+  /** How many of these texts have a cached vector of {@code version} (for plans). */
+  public static long cached(Connection c, String version, Collection<String> contentHashes) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM " + TABLE
+        + " WHERE embedding_version = ? AND content_hash = ANY(?)")) {
+      s.setString(1, version);
+      s.setArray(2, c.createArrayOf("text", contentHashes.toArray()));
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  /**
+   * Deletes the vectors not used for {@code keep}, except those of the versions in {@code kept} (the versions a
+   * live manifest pins) and of versions that a build not retired still holds. Returns the rows deleted.
+   */
+  public static long expire(Connection c, Duration keep, Collection<String> kept) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("DELETE FROM " + TABLE
+        + " WHERE used_at < now() - make_interval(secs => ?) AND NOT (embedding_version = ANY(?))"
+        + " AND embedding_version NOT IN (SELECT embedding_version FROM rollback.index_builds"
+        + " WHERE status <> 'retired' AND embedding_version IS NOT NULL)")) {
+      s.setDouble(1, keep.toMillis() / 1000.0);
+      s.setArray(2, c.createArrayOf("text", kept.toArray()));
+      return s.executeUpdate();
+    }
+  }
+
+  public static List<VersionStats> stats(Connection c) throws SQLException {
+    List<VersionStats> stats = new ArrayList<>();
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT embedding_version, count(*),"
+        + " coalesce(sum(pg_column_size(embedding) + pg_column_size(content_hash)), 0) FROM " + TABLE
+        + " GROUP BY embedding_version ORDER BY embedding_version")) {
+      while (rs.next()) {
+        stats.add(new VersionStats(rs.getString(1), rs.getLong(2), rs.getLong(3)));
+      }
+    }
+    return stats;
+  }
+
+  /** The content hash of a text, as rows and the cache record it (SHA-256, lower-case hex). */
+  public static String contentHash(String text) {
+    return new String(VectorCopyLoader.contentHash(VectorCopyLoader.sha256(), HexFormat.of(), text),
+        StandardCharsets.US_ASCII);
+  }
+
+  /** A temporary table {@code reuse_keys (doc_id, content_hash)} of every document, sent with one binary COPY. */
+  private static long stageKeys(Connection c, IndexBuild build, DocumentSource source) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("CREATE TEMP TABLE reuse_keys (doc_id " + build.docIdType().sql() + " NOT NULL,"
+          + " content_hash text NOT NULL)");
+    }
+    MessageDigest sha256 = VectorCopyLoader.sha256();
+    HexFormat hex = HexFormat.of();
+    long documents = 0;
+    CopyIn in = c.unwrap(PGConnection.class).getCopyAPI()
+        .copyIn("COPY reuse_keys (doc_id, content_hash) FROM STDIN (FORMAT binary)");
+    try (DocumentCursor cursor = source.open(0)) {
+      BinaryCopy rows = new BinaryCopy(1 << 16);
+      while (cursor.hasNext()) {
+        Document document = cursor.next();
+        rows.startRow(2)
+            .id(build.docIdType().normalize(document.id()), build.docIdType())
+            .text(VectorCopyLoader.contentHash(sha256, hex, document.text()));
+        documents++;
+        if (rows.size() >= 1 << 15) {
+          rows.flushTo(in::writeToCopy);
+        }
+      }
+      rows.endTo(in::writeToCopy);
+      in.endCopy();
+    } catch (Exception e) {
+      throw e instanceof SQLException sql ? sql : new SQLException("reading documents for reuse: " + e.getMessage(), e);
+    } finally {
+      if (in.isActive()) {
+        in.cancelCopy();
+      }
+    }
+    return documents;
+  }
+}
