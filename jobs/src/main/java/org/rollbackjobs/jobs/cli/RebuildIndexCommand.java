@@ -105,6 +105,10 @@ class RebuildIndexCommand implements Callable<Integer>, Validated {
   @Option(names = "--force", description = "Rebuild even when the name already serves an equivalent build.")
   boolean force;
 
+  @Option(names = "--no-reuse", description = "Embed every document again, even those whose vector of this version"
+      + " is in the embedding cache (by default a rebuild takes every cached vector and embeds only the rest).")
+  boolean noReuse;
+
   @Option(names = "--override-quarantine", description = "Allow a quarantined version (lifts its quarantine).")
   boolean overrideQuarantine;
 
@@ -251,7 +255,7 @@ class RebuildIndexCommand implements Callable<Integer>, Validated {
     int chunk = or(chunkSize, defaults.chunkSize());
     return new RebuildIndexRequest(schema, index, embedding, sourceTable, sourceSnapshot, sourceQuery, idColumn,
         textColumn, storedEmbeddings, storedSnapshot, annSpec, probe, coolDownOrDefault(), chunk, create,
-        overrideQuarantine, force, change.reason(), change.actor());
+        overrideQuarantine, force, change.reason(), change.actor(), noReuse);
   }
 
   private Duration coolDownOrDefault() {

@@ -1,5 +1,7 @@
 package org.rollbackjobs.jobs.cli;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -8,11 +10,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import javax.sql.DataSource;
 import org.rollbackjobs.jobs.launch.ExitCodes;
 import org.rollbackjobs.jobs.launch.JobRunner;
 import org.rollbackjobs.jobs.retrain.RetrainReport;
 import org.rollbackjobs.jobs.retrain.RetrainStore;
 import org.rollbackjobs.jobs.retrain.RetrainStore.StoredRequest;
+import org.rollbackjobs.vector.embedding.EmbeddingCache;
 import org.springframework.batch.core.JobExecution;
 import org.springframework.batch.core.JobInstance;
 import org.springframework.batch.core.explore.JobExplorer;
@@ -48,6 +52,7 @@ class StatusCommand implements Callable<Integer> {
   String model;
 
   @Autowired RetrainStore retrainStore;
+  @Autowired DataSource dataSource;
   @Autowired JobExplorer explorer;
   @Autowired JobRunner jobRunner;
 
@@ -78,6 +83,9 @@ class StatusCommand implements Callable<Integer> {
     List<Map<String, Object>> rows = executions.stream().map(StatusCommand::row).toList();
     Map<String, Object> json = Output.result("status", "completed", ExitCodes.OK);
     json.put("executions", rows);
+    List<EmbeddingCache.VersionStats> cache = cacheStats();
+    json.put("embedding-cache", cache.stream().map(v -> Map.of("embedding-version", v.version(), "vectors",
+        v.vectors(), "bytes", v.bytes())).toList());
     StringBuilder text = new StringBuilder();
     if (rows.isEmpty()) {
       text.append("No job executions yet.\n");
@@ -89,8 +97,20 @@ class StatusCommand implements Callable<Integer> {
         text.append("       failure: ").append(r.get("failure")).append('\n');
       }
     }
+    text.append("Embedding cache: ").append(cache.isEmpty() ? "empty" : "").append(String.join(", ", cache.stream()
+        .map(v -> String.format("%s %,d vectors (%.1f MB)", v.version(), v.vectors(), v.bytes() / 1e6)).toList()))
+        .append('\n');
     Output.print(spec, output, json, text.toString());
     return ExitCodes.OK;
+  }
+
+  /** Vectors in the embedding cache by version (a rebuild takes them instead of embedding again). */
+  private List<EmbeddingCache.VersionStats> cacheStats() {
+    try (Connection c = dataSource.getConnection()) {
+      return EmbeddingCache.stats(c);
+    } catch (SQLException e) {
+      throw new IllegalStateException("reading the embedding cache failed: " + e.getMessage(), e);
+    }
   }
 
   private static Map<String, Object> row(JobExecution e) {

@@ -24,6 +24,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param lockTimeout how long the switch waits for readers' locks on the serving name (default 30s)
  * @param progressInterval how often the load reports progress on stderr (default 5s)
  * @param remoteModels OpenAI-compatible models by version name
+ * @param cache the embedding cache ({@code rollback.vector.cache.*})
  */
 @ConfigurationProperties(prefix = "rollback.vector")
 public record VectorProperties(
@@ -39,7 +40,8 @@ public record VectorProperties(
     @DefaultValue("40") int hnswEfSearch,
     @DefaultValue("30s") Duration lockTimeout,
     @DefaultValue("5s") Duration progressInterval,
-    @DefaultValue Map<String, RemoteModelProperties> remoteModels) {
+    @DefaultValue Map<String, RemoteModelProperties> remoteModels,
+    @DefaultValue Cache cache) {
   private static final Pattern POSTGRES_MEMORY = Pattern.compile("[1-9][0-9]{0,6}(kB|MB|GB)");
 
 
@@ -52,6 +54,14 @@ public record VectorProperties(
     parallelWorkers = parallelWorkers < 0 ? Math.max(0, Runtime.getRuntime().availableProcessors() - 1) : parallelWorkers;
     remoteModels = Map.copyOf(remoteModels);
   }
+
+  /**
+   * The embedding cache: vectors a rebuild takes instead of embedding the same text with the same version again.
+   *
+   * @param keep how long a cached vector that no live manifest and no kept build pins stays after its last use
+   *     (default 30d)
+   */
+  public record Cache(@DefaultValue("30d") Duration keep) {}
 
   /** The ANN index a rebuild creates when nothing else is asked for: HNSW with these settings. */
   public AnnSpec defaultAnn() {

@@ -16,6 +16,7 @@ final class RebuildContext {
   static final String EXPECTED_SERVING = "rebuild.expected-serving-build";
   static final String DOCUMENTS = "rebuild.documents";
   static final String ANN_MILLIS = "rebuild.ann-index-ms";
+  static final String REUSED = "rebuild.vectors-reused";
   static final String VALIDATION = "rebuild.validation";
   static final String SWITCH = "rebuild.switch";
   static final String RETIRED = "rebuild.retired";

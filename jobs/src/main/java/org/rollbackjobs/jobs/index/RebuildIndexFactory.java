@@ -1,7 +1,11 @@
 package org.rollbackjobs.jobs.index;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import javax.sql.DataSource;
 import org.apache.iceberg.Table;
@@ -9,6 +13,7 @@ import org.apache.iceberg.catalog.Catalog;
 import org.rollbackjobs.iceberg.BadInputException;
 import org.rollbackjobs.iceberg.catalog.CatalogLoader;
 import org.rollbackjobs.jobs.config.VectorProperties;
+import org.rollbackjobs.vector.embedding.EmbeddingCache;
 import org.rollbackjobs.vector.embedding.EmbeddingVersion;
 import org.rollbackjobs.vector.embedding.StoredEmbeddings;
 import org.rollbackjobs.vector.embedding.VectorSource;
@@ -120,11 +125,32 @@ public class RebuildIndexFactory {
         .createIfMissing(request.create())
         .overrideQuarantine(request.overrideQuarantine())
         .force(request.force())
+        .reuse(request.reuse())
         .batchSize(request.chunkSize())
         .lockTimeout(properties.lockTimeout())
         .versions(versions.getObject())
         .reason(request.reason())
         .actor(request.actor());
+  }
+
+  /**
+   * Expires the embedding cache ({@code rollback.vector.cache.keep}), keeping the versions that a live (not
+   * retired) manifest pins; returns the vectors deleted.
+   */
+  public long expireCache() {
+    try (Connection c = dataSource.getConnection()) {
+      List<String> pinned = new ArrayList<>();
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT DISTINCT"
+          + " i->>'embedding-version' FROM rollback.manifests m, jsonb_array_elements(m.content->'indexes') i"
+          + " WHERE m.retired_at IS NULL AND i->>'embedding-version' IS NOT NULL")) {
+        while (rs.next()) {
+          pinned.add(rs.getString(1));
+        }
+      }
+      return EmbeddingCache.expire(c, properties.cache().keep(), pinned);
+    } catch (SQLException e) {
+      throw new IllegalStateException("expiring the embedding cache failed: " + e.getMessage(), e);
+    }
   }
 
   public IndexRebuild rebuild(RebuildIndexRequest request) {

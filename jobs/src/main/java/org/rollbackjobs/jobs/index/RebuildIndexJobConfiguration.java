@@ -19,7 +19,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
- * The {@code rebuild-index} job: prepare the build aside, load it (a chunk-oriented, restartable step), create
+ * The {@code rebuild-index} job: prepare the build aside, take the cached vectors, load the rest (a chunk-oriented, restartable step), create
  * the ANN index, validate, switch the serving name, retire builds past their cool-down. And the one-step
  * {@code switch-back-index} job.
  */
@@ -29,11 +29,13 @@ public class RebuildIndexJobConfiguration {
   public static final String SWITCH_BACK_JOB_NAME = "switch-back-index";
 
   @Bean
-  Job rebuildIndex(JobRepository jobRepository, Step prepareBuild, Step loadVectors, Step createAnnIndex,
+  Job rebuildIndex(JobRepository jobRepository, Step prepareBuild, Step reuseVectors, Step loadVectors,
+      Step createAnnIndex,
       Step validateBuild, Step switchServingName, Step retireBuilds, JobOutcomes outcomes) {
     return new JobBuilder(JOB_NAME, jobRepository)
         .listener(outcomes)
         .start(prepareBuild)
+        .next(reuseVectors)
         .next(loadVectors)
         .next(createAnnIndex)
         .next(validateBuild)
@@ -50,6 +52,11 @@ public class RebuildIndexJobConfiguration {
   @Bean
   Step prepareBuild(JobRepository repository, PlatformTransactionManager tm, RebuildTasklets tasklets) {
     return new StepBuilder("prepare-build", repository).tasklet(tasklets.prepare(), tm).build();
+  }
+
+  @Bean
+  Step reuseVectors(JobRepository repository, PlatformTransactionManager tm, RebuildTasklets tasklets) {
+    return new StepBuilder("reuse-vectors", repository).tasklet(tasklets.reuseVectors(), tm).build();
   }
 
   @Bean
@@ -101,7 +108,9 @@ public class RebuildIndexJobConfiguration {
       @Value("#{stepExecution}") StepExecution step) {
     RebuildIndexRequest request = RebuildContext.request(step);
     EmbeddingVersion version = factory.version(request);
-    return new VectorChunkWriter(dataSource, RebuildContext.build(step, factory), factory.vectors(request, version));
+    boolean reused = RebuildContext.job(step).getLong(RebuildContext.REUSED, 0L) > 0;
+    return new VectorChunkWriter(dataSource, RebuildContext.build(step, factory), factory.vectors(request, version),
+        reused);
   }
 
   @Bean

@@ -69,6 +69,8 @@ public final class RebuildIndexReport {
       json.put("build-id", outcome.build().get("build-id"));
       json.put("build-table", outcome.build().get("table"));
       json.put("rows", outcome.build().get("rows"));
+      json.put("vectors-reused", outcome.build().get("vectors-reused"));
+      json.put("vectors-embedded", embedded(outcome.build()));
       json.put("serving-build-id", outcome.switched().get("serving-build-id"));
       json.put("replaced-build-id", outcome.switched().get("replaced-build-id"));
       json.put("legacy-table", outcome.switched().get("legacy-table"));
@@ -103,6 +105,8 @@ public final class RebuildIndexReport {
         .append(build.get("embedding-version")).append(".\n");
     row(out, "source", build.get("source") + (build.get("source-snapshot") == null ? ""
         : " @ snapshot " + build.get("source-snapshot")));
+    row(out, "vectors", build.get("vectors-reused") + " reused from the embedding cache, " + embedded(build)
+        + " computed");
     row(out, "replaced", switched.get("replaced-build-id") == null ? "nothing (new index)"
         : "build " + switched.get("replaced-build-id") + (switched.get("legacy-table") == null ? ""
             : " (the table made outside rollback-jobs, renamed " + switched.get("legacy-table") + ")")
@@ -183,5 +187,11 @@ public final class RebuildIndexReport {
 
   private static void row(StringBuilder out, String label, String value) {
     out.append(String.format("  %-21s %s%n", label, value));
+  }
+
+  /** Rows whose vectors this build computed (the others came from the embedding cache). */
+  private static Long embedded(Map<String, Object> build) {
+    return build.get("rows") instanceof Number rows && build.get("vectors-reused") instanceof Number reused
+        ? rows.longValue() - reused.longValue() : null;
   }
 }

@@ -18,6 +18,7 @@ import org.springframework.batch.core.JobParametersBuilder;
  * @param sourceTable Iceberg table {@code NS.TABLE}, or null when {@code sourceQuery} is given
  * @param sourceQuery a PostgreSQL SELECT, or null
  * @param storedEmbeddings an Iceberg table of precomputed vectors, or null to embed with the version's model
+ * @param noReuse embed every document, even those whose vector of this version is in the embedding cache
  */
 public record RebuildIndexRequest(
     String schema,
@@ -38,7 +39,8 @@ public record RebuildIndexRequest(
     boolean overrideQuarantine,
     boolean force,
     String reason,
-    String actor) {
+    String actor,
+    boolean noReuse) {
 
   static final String INDEX = "index";
   static final String RUN_ID = "run.id";
@@ -54,7 +56,13 @@ public record RebuildIndexRequest(
 
   public RebuildIndexRequest withSnapshots(Long source, Long stored) {
     return new RebuildIndexRequest(schema, index, embedding, sourceTable, source, sourceQuery, idColumn, textColumn,
-        storedEmbeddings, stored, ann, probe, coolDown, chunkSize, create, overrideQuarantine, force, reason, actor);
+        storedEmbeddings, stored, ann, probe, coolDown, chunkSize, create, overrideQuarantine, force, reason, actor,
+        noReuse);
+  }
+
+  /** Whether the build takes cached vectors: unless told not to, and never for stored embeddings. */
+  public boolean reuse() {
+    return !noReuse && storedEmbeddings == null;
   }
 
   /** What the audit log records of this request before it runs. */
@@ -86,7 +94,8 @@ public record RebuildIndexRequest(
         .addLong("chunk-size", (long) chunkSize, false)
         .addString("create", Boolean.toString(create), false)
         .addString("override-quarantine", Boolean.toString(overrideQuarantine), false)
-        .addString("force", Boolean.toString(force), false);
+        .addString("force", Boolean.toString(force), false)
+        .addString("no-reuse", Boolean.toString(noReuse), false);
     optional(params, "source-table", sourceTable);
     optional(params, "source-query", sourceQuery);
     optional(params, "stored-embeddings", storedEmbeddings);
@@ -121,6 +130,6 @@ public record RebuildIndexRequest(
         p.getLong("stored-snapshot"), ann, probe, Duration.ofSeconds(p.getLong("cool-down-seconds")),
         p.getLong("chunk-size").intValue(), Boolean.parseBoolean(p.getString("create")),
         Boolean.parseBoolean(p.getString("override-quarantine")), Boolean.parseBoolean(p.getString("force")),
-        p.getString("reason"), p.getString("actor"));
+        p.getString("reason"), p.getString("actor"), Boolean.parseBoolean(p.getString("no-reuse")));
   }
 }

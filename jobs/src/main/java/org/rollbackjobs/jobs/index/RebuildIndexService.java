@@ -125,7 +125,9 @@ public class RebuildIndexService {
         ? "the build is kept for inspection, the serving name still answers from the previous build"
         : "the serving name was not switched; restart it with 'restart --execution " + id + "'");
     long buildId = execution.getExecutionContext().getLong(RebuildContext.BUILD_ID);
-    return new RebuildOutcome("completed", execution.getId(), planned, buildMap(buildId),
+    Map<String, Object> build = new java.util.LinkedHashMap<>(buildMap(buildId));
+    build.put("vectors-reused", execution.getExecutionContext().getLong(RebuildContext.REUSED, 0L));
+    return new RebuildOutcome("completed", execution.getId(), planned, build,
         read(execution, RebuildContext.VALIDATION), read(execution, RebuildContext.SWITCH),
         readList(execution, RebuildContext.RETIRED), stepMillis(execution), duration(execution));
   }

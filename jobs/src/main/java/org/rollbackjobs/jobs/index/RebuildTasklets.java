@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.rollbackjobs.jobs.launch.JobOutcomes;
 import org.rollbackjobs.jobs.store.StoredJson;
+import org.rollbackjobs.vector.embedding.EmbeddingCache;
 import org.rollbackjobs.vector.index.IndexBuild;
 import org.rollbackjobs.vector.index.IndexRebuild;
 import org.rollbackjobs.vector.index.RebuildPlan;
@@ -66,11 +67,32 @@ class RebuildTasklets {
     };
   }
 
+  /**
+   * Takes every cached vector of the version for the documents' texts into the empty build (one transaction inside
+   * PostgreSQL); the load then embeds only the rest. A restart after it completed does not run it again.
+   */
+  Tasklet reuseVectors() {
+    return (contribution, chunk) -> {
+      StepExecution step = step(chunk);
+      IndexRebuild rebuild = factory.rebuild(RebuildContext.request(step));
+      EmbeddingCache.Reuse reuse = rebuild.progress(LOG::info).reuseVectors(RebuildContext.build(step, factory));
+      ExecutionContext job = RebuildContext.job(step);
+      job.putLong(RebuildContext.REUSED, reuse.reused());
+      JobOutcomes.details(job, Map.of("vectors-reused", reuse.reused(), "reuse", rebuild.reuses()));
+      return RepeatStatus.FINISHED;
+    };
+  }
+
   Tasklet annIndex() {
     return (contribution, chunk) -> {
       StepExecution step = step(chunk);
       IndexRebuild rebuild = factory.rebuild(RebuildContext.request(step));
       IndexBuild build = RebuildContext.build(step, factory);
+      long cached = rebuild.cacheVectors(build); // before the ANN index: a failed validation still leaves them
+      if (cached > 0) {
+        LOG.info("rebuild-index {}: {} vectors of {} added to the embedding cache", rebuild.index(), cached,
+            build.embeddingVersion());
+      }
       LOG.info("rebuild-index {}: creating the {} index of build {}", rebuild.index(),
           RebuildContext.request(step).ann().shape(), build.id());
       long millis = rebuild.createAnnIndex(build).toMillis();
@@ -120,9 +142,11 @@ class RebuildTasklets {
       StepExecution step = step(chunk);
       RebuildIndexRequest request = RebuildContext.request(step);
       List<IndexBuild> retired = IndexRebuild.of(factory.dataSource()).index(request.indexName()).retire();
+      long expired = factory.expireCache();
       RebuildContext.job(step).putString(RebuildContext.RETIRED,
           StoredJson.write(retired.stream().map(IndexBuild::toMap).toList()));
-      JobOutcomes.details(RebuildContext.job(step), Map.of("retired-builds", retired.size()));
+      JobOutcomes.details(RebuildContext.job(step), Map.of("retired-builds", retired.size(),
+          "cache-expired", expired));
       return RepeatStatus.FINISHED;
     };
   }

@@ -128,7 +128,7 @@ class ComponentTasklet implements Tasklet {
         var outcome = indexes.rebuild(new RebuildIndexRequest(spec.schema(), spec.name(), pin.embeddingVersion(),
             spec.source(), pin.sourceSnapshotId(), null, spec.idColumn(), spec.textColumn(), null, null,
             vector.defaultAnn(), vector.defaultProbe(), vector.coolDown(), vector.chunkSize(), true,
-            params.overrideQuarantine(), false, reason, params.actor()));
+            params.overrideQuarantine(), false, reason, params.actor(), false));
         result.put("status", outcome.status());
         result.put("job-execution-id", outcome.jobExecutionId());
         if (outcome.build() != null) {

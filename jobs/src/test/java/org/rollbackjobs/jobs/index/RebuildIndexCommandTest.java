@@ -171,7 +171,7 @@ class RebuildIndexCommandTest extends CliHarness {
     assertThat(json.get("validation").get("missing-ids").asLong()).isZero();
     assertThat(json.get("legacy-table").asText()).startsWith("docs__b");
     assertThat(json.get("step-duration-ms").fieldNames()).toIterable().containsExactly("prepare-build",
-        "load-vectors", "create-ann-index", "validate-build", "switch-serving-name", "retire-builds");
+        "reuse-vectors", "load-vectors", "create-ann-index", "validate-build", "switch-serving-name", "retire-builds");
     long execution = json.get("job-execution-id").asLong();
 
     assertThat(versionsServed()).containsExactly(A + "=" + DOCUMENTS);
@@ -187,6 +187,25 @@ class RebuildIndexCommandTest extends CliHarness {
     assertThat(history.get(0).get("actor").asText()).isEqualTo("oncall-7");
     assertThat(history.get(0).get("job-execution-id").asLong()).isEqualTo(execution);
   }
+  @Test
+  void aRebuildTakesCachedVectorsEqualToFreshOnesAndNoReuseEmbedsEveryDocument() {
+    mixedIndex();
+    assertThat(rebuild("--embedding", A, "--reason", "back to A").exitCode()).isZero(); // A's vectors now cached
+    Result reused = rebuild("--embedding", A, "--force", "--reason", "same again");
+    assertThat(reused.exitCode()).as(reused.stderr()).isZero();
+    assertThat(reused.json().get("vectors-reused").asLong()).isEqualTo(DOCUMENTS);
+    assertThat(reused.json().get("vectors-embedded").asLong()).isZero();
+
+    Result fresh = rebuild("--embedding", A, "--force", "--no-reuse", "--reason", "embed everything");
+    assertThat(fresh.exitCode()).as(fresh.stderr()).isZero();
+    assertThat(fresh.json().get("vectors-reused").asLong()).isZero();
+    assertThat(fresh.json().get("vectors-embedded").asLong()).isEqualTo(DOCUMENTS);
+    // the reused build (kept for its cool-down) holds exactly the vectors the model computed again
+    String reusedTable = reused.json().get("build-table").asText();
+    String freshTable = fresh.json().get("build-table").asText();
+    assertThat(jdbc.queryForObject("SELECT count(*) FROM " + reusedTable + " r JOIN " + freshTable + " f ON r.doc_id = f.doc_id AND r.embedding = f.embedding", Long.class)).isEqualTo(DOCUMENTS);
+  }
+
 
   @Test
   void rebuildingToTheQuarantinedVersionIsRefusedWithExitFour() {

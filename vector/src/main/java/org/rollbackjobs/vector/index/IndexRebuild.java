@@ -333,9 +333,9 @@ public final class IndexRebuild {
     });
   }
 
-  /** Whether this rebuild takes cached vectors: on, and the vectors come from a model. */
+  /** Whether this rebuild takes cached vectors: on, and the vectors do not come from stored embeddings. */
   public boolean reuses() {
-    return reuse && vectors != null && !(vectors instanceof StoredEmbeddings);
+    return reuse && !(vectors instanceof StoredEmbeddings);
   }
 
   /**
@@ -353,11 +353,12 @@ public final class IndexRebuild {
   }
 
   /**
-   * Stage 2c: adds the build's vectors to the embedding cache, for later builds of the same version (only when a
-   * model computed them).
+   * Stage 2c: adds the build's vectors to the embedding cache, for later builds of the same version. Only when
+   * {@link #reuses}: a model computed them (a build told not to reuse fills nothing either, so that no-reuse
+   * runs leave the cache as it was).
    */
   public long cacheVectors(IndexBuild build) {
-    if (vectors instanceof StoredEmbeddings) {
+    if (!reuses()) {
       return 0;
     }
     return inTransaction(c -> EmbeddingCache.fill(c, build));
