@@ -1,5 +1,7 @@
 package org.rollbackjobs.jobs.rollback;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -31,7 +33,7 @@ public record ComponentAction(String component, String name, String action, Stri
   public static final String SET_ALIAS = "set-alias";
 
   public ComponentAction {
-    facts = facts == null ? Map.of() : Map.copyOf(facts);
+    facts = facts == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(facts)); // in order, for people
   }
 
   public boolean moves() {

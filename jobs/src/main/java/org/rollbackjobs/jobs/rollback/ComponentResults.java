@@ -34,6 +34,9 @@ public class ComponentResults {
       entry.put("action", action.action());
       entry.put("from", action.from());
       entry.put("to", action.to());
+      if (!action.facts().isEmpty()) {
+        entry.put("planned", action.facts()); // what the plan found: rows, documents, what can be reused
+      }
       if (!action.moves()) {
         entry.put("status", "none");
         entry.put("duration-ms", 0);

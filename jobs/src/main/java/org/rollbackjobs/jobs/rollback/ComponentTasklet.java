@@ -134,6 +134,7 @@ class ComponentTasklet implements Tasklet {
         if (outcome.build() != null) {
           result.put("build-id", outcome.build().get("build-id"));
           result.put("documents", outcome.build().get("rows"));
+          result.put("vectors-reused", outcome.build().get("vectors-reused"));
         }
       }
       case ComponentAction.RETRAIN -> {

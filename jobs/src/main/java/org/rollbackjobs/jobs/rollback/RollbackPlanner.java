@@ -38,9 +38,11 @@ import org.rollbackjobs.jobs.system.RegistrySpec;
 import org.rollbackjobs.jobs.system.SystemDefinition;
 import org.rollbackjobs.jobs.verify.Finding;
 import org.rollbackjobs.jobs.verify.SystemVerifier;
+import org.rollbackjobs.vector.embedding.EmbeddingCache;
 import org.rollbackjobs.vector.index.BuildRegistry;
 import org.rollbackjobs.vector.index.IndexBuild;
 import org.rollbackjobs.vector.index.IndexName;
+import org.rollbackjobs.vector.source.IcebergDocumentSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 
@@ -166,10 +168,14 @@ public class RollbackPlanner {
             describe(previous.get()), Map.of("build-id", previous.get().id(), "documents", previous.get().rows(),
                 "keep-until", String.valueOf(previous.get().keepUntil())));
       }
+      // what the rebuild will take from the embedding cache: the pinned snapshot's texts with the pinned version
+      Table source = CatalogLoader.loadTable(catalog.getObject(), spec.source());
+      EmbeddingCache.Reuse reuse = EmbeddingCache.reusable(c, pin.embeddingVersion(),
+          IcebergDocumentSource.of(source, pin.sourceSnapshotId(), spec.idColumn(), spec.textColumn()));
       Map<String, Object> facts = new LinkedHashMap<>();
-      facts.put("documents", pin.rows());
-      facts.put("reusable", 0);
-      facts.put("to-embed", pin.rows());
+      facts.put("documents", reuse.documents());
+      facts.put("reusable", reuse.reused());
+      facts.put("to-embed", reuse.toEmbed());
       return new ComponentAction(ComponentAction.INDEX, spec.name(), ComponentAction.REBUILD, from, to, facts);
     } catch (SQLException e) {
       throw new IllegalStateException("cannot read the builds of index " + name + ": " + e.getMessage(), e);

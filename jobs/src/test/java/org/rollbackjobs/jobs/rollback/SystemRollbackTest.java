@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.rollbackjobs.iceberg.features.TxnSource;
 import org.rollbackjobs.jobs.CliHarness;
 import org.rollbackjobs.vector.embedding.BuiltInModel;
+import org.rollbackjobs.vector.index.BuildRetirer;
+import org.rollbackjobs.vector.index.IndexName;
 import org.rollbackjobs.vector.testing.Documents;
 import org.rollbackjobs.vector.testing.Registry;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -160,6 +162,47 @@ class SystemRollbackTest extends CliHarness {
     assertThat(again.json().get("status").asText()).isEqualTo("noop");
     assertThat(run("history", "--limit", "200", "--json").json().get("records").toString())
         .contains("\"command\":\"rollback\"", "\"command\":\"approve\"");
+  }
+
+  @Test
+  void anIndexWhosePinnedBuildIsGoneIsRebuiltFromTheCachedVectorsOfItsVersion() throws Exception {
+    incident();
+    // the pinned build's cool-down ended and it was retired: no switch-back, but its vectors are cached
+    jdbc.update("UPDATE rollback.index_builds SET keep_until = now() - interval '1 second'"
+        + " WHERE index_schema = ? AND index_name = 'docs' AND status = 'previous'", ns);
+    try (var c = dataSource.getConnection()) {
+      assertThat(BuildRetirer.retire(c, IndexName.of(ns, "docs"))).hasSize(1);
+    }
+
+    JsonNode plan = rollback("--dry-run").json();
+    assertThat(actions(plan)).contains("index docs rebuild");
+    JsonNode planned = component(plan, "index").get("planned");
+    assertThat(planned.get("documents").asLong()).isEqualTo(30);
+    assertThat(planned.get("reusable").asLong()).isEqualTo(30);
+    assertThat(planned.get("to-embed").asLong()).isZero();
+    String planId = plan.get("plan-id").asText();
+    ok(run("approve", "--system-file", systemFile.toString(), "--plan", planId, "--approver", "alice", "--role",
+        "data-engineering-lead", "--reason", "bad load confirmed"));
+    ok(run("approve", "--system-file", systemFile.toString(), "--plan", planId, "--approver", "bob", "--role",
+        "ml-engineering-lead", "--reason", "model owner agrees"));
+
+    Result done = rollback();
+    assertThat(done.exitCode()).as(done.stderr() + done.stdout()).isZero();
+    JsonNode index = component(done.json(), "index");
+    assertThat(index.get("status").asText()).isEqualTo("completed");
+    assertThat(index.get("vectors-reused").asLong()).isEqualTo(30);
+    assertThat(done.json().get("verify").get("clean").asBoolean()).isTrue();
+    assertThat(jdbc.queryForList("SELECT DISTINCT embedding_version FROM " + ns + ".docs", String.class))
+        .containsExactly(GOOD_MODEL);
+  }
+
+  private static JsonNode component(JsonNode result, String kind) {
+    for (JsonNode c : result.get("components")) {
+      if (c.get("component").asText().equals(kind)) {
+        return c;
+      }
+    }
+    throw new AssertionError("no " + kind + " component in " + result);
   }
 
   @Test

@@ -37,6 +37,7 @@ import org.rollbackjobs.vector.source.DocumentSource;
  */
 public final class EmbeddingCache {
   private static final String TABLE = "rollback.embedding_cache";
+  private static final int PLAN_BATCH = 10_000;
 
   private EmbeddingCache() {}
 
@@ -114,17 +115,45 @@ public final class EmbeddingCache {
         : batch.stream().filter(d -> !present.contains(type.normalize(d.id()))).toList();
   }
 
-  /** How many of these texts have a cached vector of {@code version} (for plans). */
-  public static long cached(Connection c, String version, Collection<String> contentHashes) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM " + TABLE
-        + " WHERE embedding_version = ? AND content_hash = ANY(?)")) {
-      s.setString(1, version);
-      s.setArray(2, c.createArrayOf("text", contentHashes.toArray()));
-      try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
+  /**
+   * For plans, changing nothing: how many documents of {@code source} have a cached vector of {@code version}
+   * (reads the documents once, sends their hashes in batches).
+   */
+  public static Reuse reusable(Connection c, String version, DocumentSource source) throws SQLException {
+    MessageDigest sha256 = VectorCopyLoader.sha256();
+    HexFormat hex = HexFormat.of();
+    long documents = 0;
+    long reusable = 0;
+    List<String> batch = new ArrayList<>(PLAN_BATCH);
+    try (DocumentCursor cursor = source.open(0);
+        PreparedStatement s = c.prepareStatement("SELECT count(*) FROM unnest(?::text[]) h (content_hash)"
+            + " JOIN " + TABLE + " e ON e.embedding_version = ? AND e.content_hash = h.content_hash")) {
+      s.setString(2, version);
+      while (true) {
+        boolean more = cursor.hasNext();
+        if (more) {
+          batch.add(new String(VectorCopyLoader.contentHash(sha256, hex, cursor.next().text()),
+              StandardCharsets.US_ASCII));
+          documents++;
+        }
+        if (batch.size() == PLAN_BATCH || (!more && !batch.isEmpty())) {
+          s.setArray(1, c.createArrayOf("text", batch.toArray()));
+          try (ResultSet rs = s.executeQuery()) {
+            rs.next();
+            reusable += rs.getLong(1);
+          }
+          batch.clear();
+        }
+        if (!more) {
+          break;
+        }
       }
+    } catch (SQLException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new SQLException("reading documents to count reusable vectors: " + e.getMessage(), e);
     }
+    return new Reuse(documents, reusable, documents - reusable);
   }
 
   /**
