@@ -216,7 +216,7 @@ class RebuildIndexCommand implements Callable<Integer>, Validated {
     }
     RebuildIndexRequest request = request();
     if (change.dryRun()) {
-      RebuildIndexService.Planned planned = service.plan(request);
+      RebuildIndexService.Planned planned = service.planWithReuse(request);
       Output.print(spec, output, RebuildIndexReport.planJson("dry-run", ExitCodes.OK, planned),
           RebuildIndexReport.planText(planned));
       return ExitCodes.OK;

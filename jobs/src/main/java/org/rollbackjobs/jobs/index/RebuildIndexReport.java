@@ -19,6 +19,10 @@ public final class RebuildIndexReport {
     json.putAll(planned.plan().toMap());
     json.put("vectors", planned.vectors());
     json.put("stored-snapshot", planned.storedSnapshot());
+    if (planned.reuse() != null) {
+      json.put("reusable", planned.reuse().reused());
+      json.put("to-embed", planned.reuse().toEmbed());
+    }
     return json;
   }
 
@@ -38,7 +42,9 @@ public final class RebuildIndexReport {
           + (plan.serving().mixed() ? "  (MIXED)" : ""));
     }
     row(out, "embedding version", plan.version().describe() + ", status " + plan.versionStatus());
-    row(out, "vectors from", planned.vectors());
+    row(out, "vectors from", planned.vectors() + (planned.reuse() == null ? "" : String.format(
+        "; documents: %,d; reusable: %,d (embedding cache); to embed: %,d", planned.reuse().documents(),
+        planned.reuse().reused(), planned.reuse().toEmbed())));
     row(out, "source", plan.source() + " (" + plan.documents() + " documents, doc_id " + plan.docIdType().sql() + ")");
     row(out, "ann index", plan.ann().shape() + ", maintenance_work_mem "
         + (plan.ann().maintenanceWorkMem() == null ? "server default" : plan.ann().maintenanceWorkMem())

@@ -1,6 +1,8 @@
 package org.rollbackjobs.jobs.index;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.LinkedHashMap;
@@ -12,6 +14,7 @@ import org.rollbackjobs.jobs.launch.JobOutcomes;
 import org.rollbackjobs.jobs.launch.JobRunner;
 import org.rollbackjobs.jobs.launch.RefusedException;
 import org.rollbackjobs.jobs.store.StoredJson;
+import org.rollbackjobs.vector.embedding.EmbeddingCache;
 import org.rollbackjobs.vector.embedding.EmbeddingVersion;
 import org.rollbackjobs.vector.index.IndexBuild;
 import org.rollbackjobs.vector.index.IndexRebuild;
@@ -44,8 +47,11 @@ public class RebuildIndexService {
     this.outcomes = outcomes;
   }
 
-  /** What a rebuild would do, and where its vectors would come from. */
-  public record Planned(RebuildPlan plan, String vectors, Long storedSnapshot) {}
+  /**
+   * What a rebuild would do, and where its vectors would come from; {@code reuse} (null unless asked for, and when
+   * the rebuild takes no cached vectors) counts the documents whose vectors the embedding cache holds.
+   */
+  public record Planned(RebuildPlan plan, String vectors, Long storedSnapshot, EmbeddingCache.Reuse reuse) {}
 
   /** Checks everything and plans; changes nothing. */
   public Planned plan(RebuildIndexRequest request) {
@@ -53,7 +59,22 @@ public class RebuildIndexService {
     DocumentSource documents = factory.documents(request);
     String vectors = factory.checkVectors(request, version);
     RebuildPlan plan = factory.rebuild(request, version, documents).plan();
-    return new Planned(plan, vectors, factory.storedSnapshot(request));
+    return new Planned(plan, vectors, factory.storedSnapshot(request), null);
+  }
+
+  /** {@link #plan}, with the documents whose vectors would be reused counted (reads every document once). */
+  public Planned planWithReuse(RebuildIndexRequest request) {
+    Planned planned = plan(request);
+    if (!request.reuse() || planned.plan().noop()) {
+      return planned;
+    }
+    try (Connection c = factory.dataSource().getConnection()) {
+      EmbeddingCache.Reuse reuse = EmbeddingCache.reusable(c, planned.plan().version().name(),
+          factory.documents(request));
+      return new Planned(planned.plan(), planned.vectors(), planned.storedSnapshot(), reuse);
+    } catch (SQLException e) {
+      throw new IllegalStateException("counting reusable vectors failed: " + e.getMessage(), e);
+    }
   }
 
   public RebuildOutcome rebuild(RebuildIndexRequest request) {

@@ -191,6 +191,9 @@ class RebuildIndexCommandTest extends CliHarness {
   void aRebuildTakesCachedVectorsEqualToFreshOnesAndNoReuseEmbedsEveryDocument() {
     mixedIndex();
     assertThat(rebuild("--embedding", A, "--reason", "back to A").exitCode()).isZero(); // A's vectors now cached
+    JsonNode planned = rebuild("--embedding", A, "--force", "--dry-run", "--reason", "plan").json();
+    assertThat(planned.get("reusable").asLong()).isEqualTo(DOCUMENTS);
+    assertThat(planned.get("to-embed").asLong()).isZero();
     Result reused = rebuild("--embedding", A, "--force", "--reason", "same again");
     assertThat(reused.exitCode()).as(reused.stderr()).isZero();
     assertThat(reused.json().get("vectors-reused").asLong()).isEqualTo(DOCUMENTS);
