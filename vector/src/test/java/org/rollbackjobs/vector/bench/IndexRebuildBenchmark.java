@@ -197,7 +197,7 @@ public final class IndexRebuildBenchmark {
   }
 
   /** A registered, empty table shaped like a build (the loader needs a build to write to). */
-  private static IndexBuild freshTable(DataSource db, String schema, String name, IndexBuild like)
+  static IndexBuild freshTable(DataSource db, String schema, String name, IndexBuild like)
       throws SQLException {
     try (Connection c = db.getConnection()) {
       IndexBuild build = BuildRegistry.insertBuild(c, IndexName.of(schema, name), IndexBuild.KIND_BUILD,
