@@ -82,6 +82,14 @@ public class RecomputeService {
         Duration.ofNanos(System.nanoTime() - started));
   }
 
+  /** Continues a failed (or killed) recompute: the completed partitions are kept. */
+  public RecomputeOutcome restart(long executionId) {
+    long started = System.nanoTime();
+    JobExecution execution = outcomes.completed(jobRunner.restart(executionId), RecomputeService::continueHint);
+    return new RecomputeOutcome(RecomputeJobSupport.plan(execution), "completed", execution.getId(),
+        result(execution), Duration.ofNanos(System.nanoTime() - started));
+  }
+
   /** How a failed recompute continues: a restart keeps the completed partitions. */
   static String continueHint(Throwable failure, long executionId) {
     return failure instanceof ConcurrentChangeException

@@ -13,6 +13,7 @@ import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.Job;
 import org.springframework.batch.core.JobExecution;
 import org.springframework.batch.core.JobExecutionException;
+import org.springframework.batch.core.JobInstance;
 import org.springframework.batch.core.JobParameters;
 import org.springframework.batch.core.JobParametersBuilder;
 import org.springframework.batch.core.StepExecution;
@@ -82,6 +83,23 @@ public class JobRunner {
       markAbandonedRunFailed(latest);
     }
     return run(latest.getJobInstance().getJobName(), latest.getJobParameters());
+  }
+
+  /**
+   * The newest execution of {@code jobName} for this audit subject and reason that did not complete and can be
+   * restarted (failed, stopped, or left STARTED by a process that is gone): how a flow that runs other jobs (a
+   * system rollback) continues the job a kill interrupted instead of starting it again. Looks at the newest
+   * {@code recent} instances only.
+   */
+  public Optional<JobExecution> unfinished(String jobName, String subject, String reason, int recent) {
+    for (JobInstance instance : explorer.getJobInstances(jobName, 0, recent)) {
+      JobExecution last = explorer.getLastJobExecution(instance);
+      if (last != null && subject.equals(last.getJobParameters().getString(Attempt.SUBJECT))
+          && reason.equals(last.getJobParameters().getString(Attempt.REASON))) {
+        return restartable(last) ? Optional.of(last) : Optional.empty();
+      }
+    }
+    return Optional.empty();
   }
 
   private Long lastExecutionId(String jobName, JobParameters parameters) {

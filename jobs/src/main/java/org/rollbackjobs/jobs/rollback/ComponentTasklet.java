@@ -6,11 +6,14 @@ import java.util.Map;
 import org.rollbackjobs.iceberg.restore.RestoreMode;
 import org.rollbackjobs.iceberg.snapshot.SnapshotTarget;
 import org.rollbackjobs.jobs.config.VectorProperties;
+import org.rollbackjobs.jobs.features.RecomputeFeaturesJobConfiguration;
 import org.rollbackjobs.jobs.features.RecomputeRequest;
 import org.rollbackjobs.jobs.features.RecomputeService;
+import org.rollbackjobs.jobs.index.RebuildIndexJobConfiguration;
 import org.rollbackjobs.jobs.index.RebuildIndexRequest;
 import org.rollbackjobs.jobs.index.RebuildIndexService;
 import org.rollbackjobs.jobs.index.SwitchBackRequest;
+import org.rollbackjobs.jobs.launch.JobRunner;
 import org.rollbackjobs.jobs.manifest.Manifest;
 import org.rollbackjobs.jobs.manifest.ManifestContent.FeaturePin;
 import org.rollbackjobs.jobs.manifest.ManifestContent.IndexPin;
@@ -25,6 +28,7 @@ import org.rollbackjobs.jobs.system.IndexSpec;
 import org.rollbackjobs.jobs.system.RegistrySpec;
 import org.rollbackjobs.jobs.system.SystemCatalog;
 import org.rollbackjobs.jobs.system.SystemDefinition;
+import org.rollbackjobs.vector.index.IndexName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.StepContribution;
@@ -46,6 +50,8 @@ class ComponentTasklet implements Tasklet {
   static final String COMPONENT = "rollback.component";
   static final String RESULT = "rollback.component-result";
   private static final Logger LOG = LoggerFactory.getLogger(ComponentTasklet.class);
+  /** How many of the newest component job instances a continuation looks through for an interrupted one. */
+  private static final int RECENT = 50;
 
   private final RollbackPlans plans;
   private final SystemCatalog systems;
@@ -56,11 +62,13 @@ class ComponentTasklet implements Tasklet {
   private final RetrainService retrains;
   private final VectorProperties vector;
   private final MlflowRegistryClient mlflow;
+  private final JobRunner jobRunner;
 
   ComponentTasklet(RollbackPlans plans, SystemCatalog systems, ManifestStore manifests, RestoreService restores,
       RecomputeService recomputes, RebuildIndexService indexes, RetrainService retrains, VectorProperties vector,
-      MlflowRegistryClient mlflow) {
+      MlflowRegistryClient mlflow, JobRunner jobRunner) {
     this.plans = plans;
+    this.jobRunner = jobRunner;
     this.mlflow = mlflow;
     this.systems = systems;
     this.manifests = manifests;
@@ -79,7 +87,10 @@ class ComponentTasklet implements Tasklet {
     ComponentAction action = plan.component(step.getExecutionContext().getString(COMPONENT));
     SystemDefinition system = systems.load(null, Path.of(params.systemFile()));
     Manifest manifest = manifests.get(system.name(), params.manifestId());
-    String reason = params.reason() + " (rollback " + plan.planId() + " to manifest " + manifest.id() + ")";
+    // the job instance makes the reason of each component job unique to this rollback: a continuation finds the
+    // component job a kill interrupted by it (and restarts it) instead of starting that work again
+    String reason = params.reason() + " (rollback " + plan.planId() + " to manifest " + manifest.id()
+        + ", job instance " + step.getJobExecution().getJobInstance().getInstanceId() + ")";
     LOG.info("rollback {}: {} {} {}: {} -> {}", system.name(), action.action(), action.component(), action.name(),
         action.from(), action.to());
     long started = System.nanoTime();
@@ -107,7 +118,10 @@ class ComponentTasklet implements Tasklet {
       case ComponentAction.RECOMPUTE -> {
         FeatureSpec spec = system.feature(action.name());
         FeaturePin pin = manifest.content().feature(action.name()).orElseThrow();
-        var outcome = recomputes.recompute(RecomputeRequest.of(spec.pipeline(), pin.pipelineVersion(), spec.source(),
+        var interrupted = jobRunner.unfinished(RecomputeFeaturesJobConfiguration.JOB_NAME, spec.target(), reason,
+            RECENT);
+        var outcome = interrupted.isPresent() ? recomputes.restart(interrupted.get().getId())
+            : recomputes.recompute(RecomputeRequest.of(spec.pipeline(), pin.pipelineVersion(), spec.source(),
             pin.sourceSnapshotId(), spec.target(), spec.pipelines() == null ? null : Path.of(spec.pipelines()), reason,
             params.actor()));
         result.put("status", outcome.status());
@@ -125,7 +139,10 @@ class ComponentTasklet implements Tasklet {
       case ComponentAction.REBUILD -> {
         IndexSpec spec = system.index(action.name());
         IndexPin pin = manifest.content().index(action.name()).orElseThrow();
-        var outcome = indexes.rebuild(new RebuildIndexRequest(spec.schema(), spec.name(), pin.embeddingVersion(),
+        var interrupted = jobRunner.unfinished(RebuildIndexJobConfiguration.JOB_NAME,
+            IndexName.of(spec.schema(), spec.name()).toString(), reason, RECENT);
+        var outcome = interrupted.isPresent() ? indexes.restart(interrupted.get().getId())
+            : indexes.rebuild(new RebuildIndexRequest(spec.schema(), spec.name(), pin.embeddingVersion(),
             spec.source(), pin.sourceSnapshotId(), null, spec.idColumn(), spec.textColumn(), null, null,
             vector.defaultAnn(), vector.defaultProbe(), vector.coolDown(), vector.chunkSize(), true,
             params.overrideQuarantine(), false, reason, params.actor(), false));

@@ -144,8 +144,10 @@ public class RollbackPlanner {
               + summary.get(FeatureLineage.SOURCE_TABLE) + "@" + summary.get(FeatureLineage.SOURCE_SNAPSHOT)
           : "no recompute lineage" + (current == null ? "" : " (snapshot " + current.snapshotId() + ")");
     }
-    Map<String, Object> facts = Map.of("pipeline", pin.pipeline(), "version", pin.pipelineVersion(),
-        "source-snapshot", pin.sourceSnapshotId());
+    Map<String, Object> facts = new LinkedHashMap<>();
+    facts.put("pipeline", pin.pipeline());
+    facts.put("version", pin.pipelineVersion());
+    facts.put("source-snapshot", pin.sourceSnapshotId());
     return new ComponentAction(ComponentAction.FEATURE, spec.name(), moves ? ComponentAction.RECOMPUTE
         : ComponentAction.NONE, from, to, facts);
   }
@@ -164,9 +166,12 @@ public class RollbackPlanner {
       if (previous.isPresent() && pin.buildId() != null && previous.get().id() == pin.buildId()
           && pin.embeddingVersion().equals(previous.get().embeddingVersion())
           && Long.valueOf(pin.sourceSnapshotId()).equals(previous.get().sourceSnapshot())) {
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("documents", previous.get().rows());
+        facts.put("build-id", previous.get().id());
+        facts.put("keep-until", String.valueOf(previous.get().keepUntil()));
         return new ComponentAction(ComponentAction.INDEX, spec.name(), ComponentAction.SWITCH_BACK, from,
-            describe(previous.get()), Map.of("build-id", previous.get().id(), "documents", previous.get().rows(),
-                "keep-until", String.valueOf(previous.get().keepUntil())));
+            describe(previous.get()), facts);
       }
       // what the rebuild will take from the embedding cache: the pinned snapshot's texts with the pinned version
       Table source = CatalogLoader.loadTable(catalog.getObject(), spec.source());
