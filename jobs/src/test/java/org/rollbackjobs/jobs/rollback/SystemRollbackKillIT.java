@@ -95,8 +95,15 @@ class SystemRollbackKillIT extends CliHarness {
   private long goodManifest;
   private String planId;
 
+  /** Every JAR a test started: killed after the test, so that a failed test leaves no rollback running on. */
+  private final List<Process> started = new ArrayList<>();
+
   @AfterEach
-  void cleanUp() {
+  void cleanUp() throws InterruptedException {
+    for (Process process : started) {
+      process.destroyForcibly();
+      process.waitFor(1, TimeUnit.MINUTES);
+    }
     trainer.close();
     if (registry != null) {
       registry.restore();
@@ -114,6 +121,7 @@ class SystemRollbackKillIT extends CliHarness {
       trainer.thenAnswer(WebhookServer.Answer.hang(8_000)); // the training service takes its time to answer
     }
     Jar killed = Jar.start(env(), rollbackArgs());
+    started.add(killed.process);
     long execution = awaitExecution(killed);
     String hit = awaitKillPoint(phase, killed, execution);
     killed.process.destroyForcibly(); // SIGKILL: no shutdown hook, no finally block runs
@@ -129,6 +137,7 @@ class SystemRollbackKillIT extends CliHarness {
     Jar continued = phase.restartByExecution
         ? Jar.start(env(), "restart", "--execution", Long.toString(execution), "--json")
         : Jar.start(env(), rollbackArgs());
+    started.add(continued.process);
     JsonNode result = continued.finish(0);
     assertThat(result.get("status").asText()).isEqualTo("completed");
     assertThat(result.get("plan-id").asText()).as("the continuation runs under the killed run's plan").isEqualTo(planId);
@@ -165,6 +174,7 @@ class SystemRollbackKillIT extends CliHarness {
     trainer.thenAnswer(WebhookServer.Answer.hang(5_000));
     Jar first = Jar.start(env(), rollbackArgs());
     Jar second = Jar.start(env(), rollbackArgs());
+    started.addAll(List.of(first.process, second.process));
     int firstCode = first.exitCode();
     int secondCode = second.exitCode();
     assertThat(List.of(firstCode, secondCode)).as(first.stderr() + "\n----\n" + second.stderr())
@@ -255,6 +265,10 @@ class SystemRollbackKillIT extends CliHarness {
       }
       assertThat(jdbc.queryForObject("SELECT count(*) FROM rollback.index_builds WHERE index_schema = ? AND status"
           + " = 'previous'", Long.class, ns)).isZero();
+      // and its vectors are not in the embedding cache either (they would be reused in one transaction): the
+      // rollback's rebuild embeds every document, a load long enough to be killed inside
+      jdbc.update("DELETE FROM rollback.embedding_cache WHERE embedding_version = ? AND content_hash IN"
+          + " (SELECT content_hash FROM " + ns + ".docs)", GOOD_MODEL);
     }
     ok(run("manifest", "capture", "--system-file", file, "--reason", "deploy 2"));
     ok(run("trigger-retrain", "--system-file", file, "--model", "churn", "--reason", "deploy 2"));
