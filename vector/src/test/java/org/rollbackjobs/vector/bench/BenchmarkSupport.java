@@ -10,28 +10,31 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
-/** What the vector benchmarks share: {@code --key value} options, medians, log lines on stderr, clean-up. */
-final class BenchmarkSupport {
+/**
+ * What the benchmarks share (the vector ones and the jobs module's SystemRollbackBenchmark): {@code --key value}
+ * options, medians, log lines on stderr, clean-up.
+ */
+public final class BenchmarkSupport {
   private BenchmarkSupport() {}
 
   /** The median of the durations, in seconds. */
-  static double median(List<Long> nanos) {
+  public static double median(List<Long> nanos) {
     long[] sorted = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
     int middle = sorted.length / 2;
     double value = sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2.0;
     return value / 1e9;
   }
 
-  static double seconds(long nanos) {
+  public static double seconds(long nanos) {
     return nanos / 1e9;
   }
 
-  static void log(String format, Object... args) {
+  public static void log(String format, Object... args) {
     System.err.printf(Locale.ROOT, format + "%n", args);
   }
 
   /** {@code --key value} pairs; a {@code --flag} without a value is "true". */
-  static Map<String, String> parse(String[] args) {
+  public static Map<String, String> parse(String[] args) {
     Map<String, String> options = new HashMap<>();
     for (int i = 0; i < args.length; i++) {
       if (!args[i].startsWith("--")) {
@@ -47,7 +50,7 @@ final class BenchmarkSupport {
     return options;
   }
 
-  static void deleteRecursively(Path root) throws IOException {
+  public static void deleteRecursively(Path root) throws IOException {
     try (Stream<Path> paths = Files.walk(root)) {
       paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
