@@ -21,7 +21,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
-import org.apache.iceberg.Table;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,7 +34,6 @@ import org.rollbackjobs.testing.TestPostgres;
 import org.rollbackjobs.vector.embedding.BuiltInModel;
 import org.rollbackjobs.vector.index.BuildRetirer;
 import org.rollbackjobs.vector.index.IndexName;
-import org.rollbackjobs.vector.testing.Documents;
 import org.rollbackjobs.vector.testing.Registry;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.env.Environment;
@@ -209,35 +207,8 @@ class SystemRollbackKillIT extends CliHarness {
         + " WHERE name = ?", OTHER_MODEL);
     ns = "rbkill" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
     jdbc.execute("CREATE SCHEMA " + ns);
-    Table txn = TxnSource.create(catalog, ns + ".txn");
-    TxnSource.append(txn, TxnSource.rows(TxnSource.SCHEMA, 31, 1_500, 80), 2);
-    tuesday = TxnSource.append(txn, TxnSource.rows(TxnSource.SCHEMA, 32, 1_500, 120), 2);
-    Documents.create(catalog, ns + ".docs", documents, 2, 5);
-    systemFile = Files.createTempDirectory("systems").resolve(ns + ".yml");
-    Files.writeString(systemFile, """
-        name: NS
-        datasets:
-          - table: NS.txn
-        features:
-          - name: customer_features
-            source: NS.txn
-            pipeline: customer_txn_features
-            target: NS.customer_features
-            version: "1"
-        indexes:
-          - name: docs
-            schema: NS
-            source: NS.docs
-            id-column: id
-            text-column: text
-            embedding: GOOD
-        models:
-          - name: churn
-            version: "7"
-            trains-on: [NS.txn, NS.customer_features]
-            trigger:
-              webhook: URL
-        """.replace("NS", ns).replace("GOOD", GOOD_MODEL).replace("URL", trainer.url("/retrain")));
+    tuesday = RollbackTestSystem.createTables(catalog, ns, documents);
+    systemFile = RollbackTestSystem.writeSystemFile(ns, GOOD_MODEL, trainer.url("/retrain"));
     String file = systemFile.toString();
     ok(run("recompute-features", "--system-file", file, "--feature", "customer_features", "--reason", "deploy 1"));
     ok(run("rebuild-index", "--system-file", file, "--index", "docs", "--create", "--reason", "deploy 1"));

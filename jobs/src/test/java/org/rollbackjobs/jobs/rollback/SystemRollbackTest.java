@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import javax.sql.DataSource;
-import org.apache.iceberg.Table;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,7 +18,6 @@ import org.rollbackjobs.jobs.CliHarness;
 import org.rollbackjobs.vector.embedding.BuiltInModel;
 import org.rollbackjobs.vector.index.BuildRetirer;
 import org.rollbackjobs.vector.index.IndexName;
-import org.rollbackjobs.vector.testing.Documents;
 import org.rollbackjobs.vector.testing.Registry;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -54,33 +51,8 @@ class SystemRollbackTest extends CliHarness {
         + " WHERE name = ?", OTHER_MODEL);
     ns = "rb" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
     jdbc.execute("CREATE SCHEMA " + ns);
-    Table txn = TxnSource.create(catalog, ns + ".txn");
-    TxnSource.append(txn, TxnSource.rows(TxnSource.SCHEMA, 31, 1_500, 80), 2);
-    tuesday = TxnSource.append(txn, TxnSource.rows(TxnSource.SCHEMA, 32, 1_500, 120), 2);
-    Documents.create(catalog, ns + ".docs", 30, 2, 5);
-    systemFile = Files.createTempDirectory("systems").resolve(ns + ".yml");
-    Files.writeString(systemFile, """
-        name: NS
-        datasets:
-          - table: NS.txn
-        features:
-          - name: customer_features
-            source: NS.txn
-            pipeline: customer_txn_features
-            target: NS.customer_features
-            version: "1"
-        indexes:
-          - name: docs
-            schema: NS
-            source: NS.docs
-            id-column: id
-            text-column: text
-            embedding: GOOD
-        models:
-          - name: churn
-            version: "7"
-            trains-on: [NS.txn, NS.customer_features]
-        """.replace("NS", ns).replace("GOOD", GOOD_MODEL));
+    tuesday = RollbackTestSystem.createTables(catalog, ns, 30);
+    systemFile = RollbackTestSystem.writeSystemFile(ns, GOOD_MODEL, null);
     ok(run("recompute-features", "--system-file", systemFile.toString(), "--feature", "customer_features",
         "--reason", "first computation"));
     ok(run("rebuild-index", "--system-file", systemFile.toString(), "--index", "docs", "--create",
