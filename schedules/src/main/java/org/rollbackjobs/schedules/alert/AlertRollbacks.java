@@ -11,6 +11,7 @@ import org.rollbackjobs.schedules.file.AlertRule;
 import org.rollbackjobs.schedules.launch.JobCommand;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.core.task.TaskExecutor;
 import org.springframework.stereotype.Component;
 
@@ -28,7 +29,8 @@ public class AlertRollbacks {
   private final SchedulerProperties properties;
   private final TaskExecutor executor;
 
-  public AlertRollbacks(JobCommand jobs, AlertRecords records, SchedulerProperties properties, TaskExecutor executor) {
+  public AlertRollbacks(JobCommand jobs, AlertRecords records, SchedulerProperties properties,
+      @Qualifier("alertRollbackExecutor") TaskExecutor executor) {
     this.jobs = jobs;
     this.records = records;
     this.properties = properties;

@@ -41,6 +41,7 @@ public class JobCommand {
   private final List<String> launcher;
   private final Map<String, String> environment;
   private final Set<Process> running = ConcurrentHashMap.newKeySet();
+  private final Set<Process> stopped = ConcurrentHashMap.newKeySet();
   private final java.util.concurrent.atomic.AtomicInteger units = new java.util.concurrent.atomic.AtomicInteger();
 
   public JobCommand(List<String> launcher, Map<String, String> environment) {
@@ -76,7 +77,7 @@ public class JobCommand {
         return new Result(-1, stdout.json(), true);
       }
       stdout.join(5_000);
-      return new Result(process.exitValue(), stdout.json(), false);
+      return new Result(process.exitValue(), stdout.json(), stopped.remove(process));
     } catch (InterruptedException e) {
       stop(process);
       Thread.currentThread().interrupt();
@@ -106,6 +107,7 @@ public class JobCommand {
 
   /** Stops every running child: SIGTERM, then SIGKILL after 30 s. */
   public void stopAll() {
+    stopped.addAll(running);
     running.forEach(JobCommand::stop);
   }
 
