@@ -217,9 +217,9 @@ class RebuildIndexCommand implements Callable<Integer>, Validated {
     RebuildIndexRequest request = request();
     if (change.dryRun()) {
       RebuildIndexService.Planned planned = service.planWithReuse(request);
-      Output.print(spec, output, RebuildIndexReport.planJson("dry-run", ExitCodes.OK, planned),
-          RebuildIndexReport.planText(planned));
-      return ExitCodes.OK;
+      return DryRunLock.print(spec, output, RebuildIndexReport.planJson("dry-run", ExitCodes.OK, planned),
+          RebuildIndexReport.planText(planned), service.lockConflict(request),
+          "no other rebuild or switch-back of " + name + " runs");
     }
     RebuildIndexService.RebuildOutcome outcome = service.rebuild(request);
     Output.print(spec, output, RebuildIndexReport.resultJson(outcome, name.toString()),
@@ -232,9 +232,9 @@ class RebuildIndexCommand implements Callable<Integer>, Validated {
         overrideQuarantine, change.reason(), change.actor());
     if (change.dryRun()) {
       var plan = service.planSwitchBack(request);
-      Output.print(spec, output, RebuildIndexReport.switchBackPlanJson("dry-run", plan),
-          RebuildIndexReport.switchBackPlanText(plan));
-      return ExitCodes.OK;
+      return DryRunLock.print(spec, output, RebuildIndexReport.switchBackPlanJson("dry-run", plan),
+          RebuildIndexReport.switchBackPlanText(plan), service.lockConflict(request),
+          "no other rebuild or switch-back of " + name + " runs");
     }
     var outcome = service.switchBack(request);
     Output.print(spec, output, RebuildIndexReport.switchBackJson(outcome), RebuildIndexReport.switchBackText(outcome));

@@ -113,8 +113,10 @@ class RecomputeFeaturesCommand implements Callable<Integer>, Validated {
         change.reason(), change.actor());
     if (change.dryRun()) {
       RecomputePlan plan = recomputeService.plan(request);
-      Output.print(spec, output, RecomputeReport.json("dry-run", ExitCodes.OK, plan, null), RecomputeReport.planText(plan));
-      return ExitCodes.OK;
+      return DryRunLock.print(spec, output, RecomputeReport.json("dry-run", ExitCodes.OK, plan, null),
+          RecomputeReport.planText(plan), plan.upToDate() ? null : recomputeService.lockConflict(request),
+          plan.upToDate() ? "nothing to do, no lock needed" : "no other run writes " + target
+              + " and no restore writes " + source);
     }
     RecomputeOutcome outcome = recomputeService.recompute(request);
     Output.print(spec, output, RecomputeReport.json(outcome.status(), ExitCodes.OK, outcome.plan(), outcome),

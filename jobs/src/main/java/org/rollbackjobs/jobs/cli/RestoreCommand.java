@@ -73,9 +73,9 @@ class RestoreCommand implements Callable<Integer>, Validated {
     RestoreRequest request = new RestoreRequest(table, snapshotTarget(), mode, change.reason(), change.actor());
     if (change.dryRun()) {
       RestorePlan plan = restoreService.plan(request);
-      Output.print(spec, output, RestoreReport.json("dry-run", ExitCodes.OK, plan, null, null, null),
-          RestoreReport.planText(plan));
-      return ExitCodes.OK;
+      return DryRunLock.print(spec, output, RestoreReport.json("dry-run", ExitCodes.OK, plan, null, null, null),
+          RestoreReport.planText(plan), restoreService.lockConflict(request),
+          "no other restore or recompute-features runs on table " + table);
     }
     RestoreOutcome outcome = restoreService.restore(request);
     var result = outcome.result();

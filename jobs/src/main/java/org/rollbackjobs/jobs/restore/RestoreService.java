@@ -43,6 +43,11 @@ public class RestoreService {
     return outcomeOf(jobRunner.run(attempt, RestoreJobConfiguration.JOB_NAME, request.toJobParameters()));
   }
 
+  /** For a dry run: the refusal a restore would get now from its table's lock (another run on it), or null. */
+  public String lockConflict(RestoreRequest request) {
+    return jobRunner.lockConflict(RestoreJobConfiguration.JOB_NAME, request.toJobParameters());
+  }
+
   /** Restarts a failed restore execution (same request, planned again against the table's current state). */
   public RestoreOutcome restart(long executionId) {
     return outcomeOf(jobRunner.restart(executionId));
