@@ -26,7 +26,8 @@ public record LockClaim(Kind kind, String name, boolean shared) {
       this.written = written;
     }
 
-    int namespace() {
+    /** The first key of the kind's advisory locks ({@code pg_locks.classid}). */
+    public int namespace() {
       return namespace;
     }
 

@@ -21,7 +21,10 @@ import org.apache.iceberg.data.Record;
 import org.apache.iceberg.types.Types;
 import org.rollbackjobs.iceberg.data.GenericDataFiles;
 import org.rollbackjobs.jobs.CliHarness;
+import org.rollbackjobs.jobs.launch.AdvisoryLocks;
+import org.rollbackjobs.jobs.launch.JobLocks;
 import org.rollbackjobs.jobs.launch.JobRunner;
+import org.rollbackjobs.jobs.launch.LockClaim;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.JobExecution;
 import org.springframework.batch.core.JobParameters;
@@ -53,6 +56,7 @@ class RebuildIndexCommandTest extends CliHarness {
   @Autowired DataSource dataSource;
   @Autowired JdbcTemplate jdbc;
   @Autowired JobRepository jobRepository;
+  @Autowired AdvisoryLocks locks;
 
   Table table;
   /** The mixed index as the application made it, never changed: each test works on a copy. */
@@ -258,25 +262,30 @@ class RebuildIndexCommandTest extends CliHarness {
   @Test
   void aRebuildOfAnIndexThatAnotherLiveProcessIsRebuildingIsRefused() throws Exception {
     mixedIndex();
-    // what a rebuild running in another process looks like in the job repository
-    JobParameters running = new JobParametersBuilder()
-        .addString(RebuildIndexRequest.INDEX, app + ".docs")
-        .addString(RebuildIndexRequest.RUN_ID, "other-process")
-        .addString(JobRunner.PROCESS_PID, Long.toString(ProcessHandle.current().pid()), false)
-        .addString(JobRunner.PROCESS_HOST, java.net.InetAddress.getLocalHost().getHostName(), false)
-        .toJobParameters();
-    JobExecution other = jobRepository.createJobExecution(RebuildIndexJobConfiguration.JOB_NAME, running);
-    other.setStartTime(java.time.LocalDateTime.now());
-    other.setStatus(BatchStatus.STARTED);
-    jobRepository.update(other);
-    try {
-      Result refused = rebuild("--embedding", A, "--force", "--reason", "second rebuild at once");
-      assertThat(refused.exitCode()).as(refused.stderr()).isEqualTo(4);
-      assertThat(refused.json().get("error").asText()).contains("is being rebuilt by job execution " + other.getId());
-    } finally {
-      other.setStatus(BatchStatus.FAILED);
-      other.setEndTime(java.time.LocalDateTime.now());
+    // what a rebuild running in another process looks like: the index's lock held by its session, its execution
+    try (AdvisoryLocks.Held lock = locks.acquire(List.of(LockClaim.exclusive(LockClaim.Kind.INDEX, app + ".docs")),
+        conflict -> "held already")) {
+      JobParameters running = new JobParametersBuilder()
+          .addString(RebuildIndexRequest.INDEX, app + ".docs")
+          .addString(RebuildIndexRequest.RUN_ID, "other-process")
+          .addString(JobRunner.PROCESS_PID, "4711", false)
+          .addString(JobRunner.PROCESS_HOST, "other-host", false)
+          .addString(JobLocks.LOCK_BACKEND, lock.backendPid().toString(), false)
+          .toJobParameters();
+      JobExecution other = jobRepository.createJobExecution(RebuildIndexJobConfiguration.JOB_NAME, running);
+      other.setStartTime(java.time.LocalDateTime.now());
+      other.setStatus(BatchStatus.STARTED);
       jobRepository.update(other);
+      try {
+        Result refused = rebuild("--embedding", A, "--force", "--reason", "second rebuild at once");
+        assertThat(refused.exitCode()).as(refused.stderr()).isEqualTo(4);
+        assertThat(refused.json().get("error").asText()).contains("index " + app + ".docs is being rebuilt by"
+            + " rebuild-index job execution " + other.getId() + " of process 4711 on host other-host");
+      } finally {
+        other.setStatus(BatchStatus.FAILED);
+        other.setEndTime(java.time.LocalDateTime.now());
+        jobRepository.update(other);
+      }
     }
   }
 
