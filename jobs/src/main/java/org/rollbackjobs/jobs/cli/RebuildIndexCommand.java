@@ -40,7 +40,8 @@ import picocli.CommandLine.Spec;
         "The replaced build is kept for the cool-down (--switch-back returns to it instantly); later runs retire"
             + " builds past their cool-down. Rolling back to a version the index served before quarantines the"
             + " versions it replaces; rebuilding to a quarantined version is refused (exit 4) without"
-            + " --override-quarantine.",
+            + " --override-quarantine. A rebuild or switch-back of an index another one runs on is refused (exit 4)"
+            + " naming that job execution.",
         "Built-in versions: all-minilm-l6-v2, all-minilm-l6-v2-q, bge-small-en-v15, bge-small-en-v15-q."})
 class RebuildIndexCommand implements Callable<Integer>, Validated {
 

@@ -31,7 +31,9 @@ import picocli.CommandLine.Spec;
             + " files (no data rewritten, history kept, roll-forward possible); mode pointer moves the current"
             + " snapshot back (Iceberg's rollback).",
         "Restoring to the state the table is already in does nothing. A concurrent commit by another writer"
-            + " makes the restore fail (exit 1) without changing anything."})
+            + " makes the restore fail (exit 1) without changing anything.",
+        "Refused (exit 4, nothing changed) while another restore writes the table or a recompute-features reads"
+            + " or writes it; the message names that job execution."})
 class RestoreCommand implements Callable<Integer>, Validated {
   @Spec CommandSpec spec;
   @Mixin OutputOptions output;

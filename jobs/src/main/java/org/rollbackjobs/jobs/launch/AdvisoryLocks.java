@@ -62,10 +62,10 @@ public class AdvisoryLocks {
       c.setAutoCommit(true);
       for (LockClaim claim : claims) {
         if (!tryLock(c, claim)) {
-          Conflict conflict = conflict(c, claim);
+          Conflict conflict = holder(c, claim);
           unlockAll(c);
           c.close();
-          throw new RefusedException(refusal.apply(conflict));
+          throw new RefusedException(refusal.apply(conflict == null ? new Conflict(claim, null, false) : conflict));
         }
       }
       return new Held(c, backendPid(c));
@@ -75,12 +75,52 @@ public class AdvisoryLocks {
     }
   }
 
-  /** The refusal {@link #acquire} would give now, or null when every claim is free; takes and releases them. */
+  /**
+   * The refusal {@link #acquire} would give now, or null when every claim is free. Only looks: a dry run never
+   * holds a lock, so it cannot refuse a real run.
+   */
   public String conflict(List<LockClaim> claims, Function<Conflict, String> refusal) {
-    try (Held held = acquire(claims, refusal)) {
+    if (claims.isEmpty()) {
       return null;
-    } catch (RefusedException e) {
-      return e.getMessage();
+    }
+    try (Connection c = dataSource.getConnection()) {
+      for (LockClaim claim : claims) {
+        Conflict conflict = holder(c, claim);
+        if (conflict != null) {
+          return refusal.apply(conflict);
+        }
+      }
+      return null;
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot look up the lock of " + claims.get(0).object() + ": " + e.getMessage(),
+          e);
+    }
+  }
+
+  /** Whether any session holds a lock of this kind and name now (for listing what a crash left behind). */
+  public boolean held(LockClaim.Kind kind, String name) {
+    return exists("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted"
+        + " AND classid = ?::int4::oid AND objid = hashtext(?)::oid AND objsubid = 2)", kind.namespace(), name);
+  }
+
+  /** Whether PostgreSQL backend {@code backendPid} is alive and holds one of our locks (a run's session). */
+  public boolean holdsAny(int backendPid) {
+    return exists("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = ?"
+        + " AND objsubid = 2 AND classid IN (" + String.join(", ", java.util.Arrays.stream(LockClaim.Kind.values())
+            .map(k -> k.namespace() + "::oid").toList()) + "))", backendPid);
+  }
+
+  private boolean exists(String sql, Object... args) {
+    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) {
+        s.setObject(i + 1, args[i]);
+      }
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the advisory locks: " + e.getMessage(), e);
     }
   }
 
@@ -96,17 +136,22 @@ public class AdvisoryLocks {
     }
   }
 
-  /** Who holds the claim's lock in a way that excludes it (a writer first: a reader excludes writers only). */
-  private static Conflict conflict(Connection c, LockClaim claim) throws SQLException {
+  /**
+   * Who holds the claim's lock in a way that excludes it (a writer first; a reader excludes writers only), or
+   * null. Another session's, never this one's: a session's own locks do not exclude each other.
+   */
+  private static Conflict holder(Connection c, LockClaim claim) throws SQLException {
     try (PreparedStatement s = c.prepareStatement("SELECT a.pid, a.client_addr, a.backend_start, l.mode"
         + " FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted"
         + " AND l.classid = ?::int4::oid AND l.objid = hashtext(?)::oid AND l.objsubid = 2"
-        + " AND a.pid <> pg_backend_pid() ORDER BY l.mode = 'ShareLock', a.backend_start")) {
+        + " AND a.pid <> pg_backend_pid() AND (NOT ? OR l.mode = 'ExclusiveLock')"
+        + " ORDER BY l.mode = 'ShareLock', a.backend_start")) {
       s.setInt(1, claim.kind().namespace());
       s.setString(2, claim.name());
+      s.setBoolean(3, claim.shared());
       try (ResultSet rs = s.executeQuery()) {
         if (!rs.next()) {
-          return new Conflict(claim, null, false);
+          return null;
         }
         return new Conflict(claim, new Holder(rs.getInt("pid"), rs.getString("client_addr"),
             rs.getTimestamp("backend_start").toInstant()), "ShareLock".equals(rs.getString("mode")));

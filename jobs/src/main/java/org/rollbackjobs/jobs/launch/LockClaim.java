@@ -12,17 +12,21 @@ public record LockClaim(Kind kind, String name, boolean shared) {
   /** What is locked; each kind is a namespace of its own (four ASCII letters as the first key). */
   public enum Kind {
     /** A system: one rollback or drill of it at a time. */
-    SYSTEM("RBSY", "written"),
+    SYSTEM("RBSY", "system", "written"),
     /** An Iceberg table: a restore or a recompute's target writes it, a recompute reads its source. */
-    TABLE("RBTB", "written"),
+    TABLE("RBTB", "table", "written"),
     /** A pgvector index ({@code schema.index}): rebuilt or switched back. */
-    INDEX("RBIX", "rebuilt");
+    INDEX("RBIX", "index", "rebuilt"),
+    /** The manifests of a system: one capture at a time (it may remove the tags a crashed capture left). */
+    MANIFESTS("RBMF", "system", "captured");
 
     private final int namespace;
+    private final String noun;
     private final String written;
 
-    Kind(String letters, String written) {
+    Kind(String letters, String noun, String written) {
       this.namespace = ByteBuffer.wrap(letters.getBytes(StandardCharsets.US_ASCII)).getInt();
+      this.noun = noun;
       this.written = written;
     }
 
@@ -34,10 +38,6 @@ public record LockClaim(Kind kind, String name, boolean shared) {
     /** How a holder of a lock of this kind uses its object, for messages: read (shared) or written. */
     String use(boolean shared) {
       return shared ? "read" : written;
-    }
-
-    String noun() {
-      return name().toLowerCase(java.util.Locale.ROOT);
     }
   }
 
@@ -51,6 +51,6 @@ public record LockClaim(Kind kind, String name, boolean shared) {
 
   /** {@code table shop.transactions}. */
   public String object() {
-    return kind.noun() + " " + name;
+    return kind.noun + " " + name;
   }
 }
