@@ -30,7 +30,7 @@ import org.springframework.stereotype.Component;
  * <p>Every execution records the process that runs it ({@code process.pid}, {@code process.host}, non-identifying
  * parameters). An execution left STARTED by a process that died (SIGKILL, OOM, lost machine) can then be told
  * apart from one that still runs: {@link #restart} marks the dead one FAILED and restarts it; a live one is
- * refused. On another host, a run that held locks is dead when its locks can be taken (their session ended).
+ * refused. One recorded on another host is restarted there (a recompute's spill files are on that host's disk).
  *
  * <p>A run holds its job's locks ({@link JobLocks}) from before its execution is recorded until it ends, restarts
  * alike: a run refused by a lock changes nothing.
@@ -117,7 +117,7 @@ public class JobRunner {
     JobParameters parameters = latest.getJobParameters();
     try (AdvisoryLocks.Held held = locks.acquire(Attempt.of(jobName, parameters), jobName, parameters)) {
       if (latest.isRunning()) {
-        markAbandonedRunFailed(latest, held);
+        markAbandonedRunFailed(latest);
       }
       return launch(jobName, parameters, held);
     }
@@ -169,13 +169,8 @@ public class JobRunner {
     return Optional.of(ProcessHandle.of(Long.parseLong(pid)).map(p -> !p.isAlive()).orElse(true));
   }
 
-  private void markAbandonedRunFailed(JobExecution execution, AdvisoryLocks.Held held) {
+  private void markAbandonedRunFailed(JobExecution execution) {
     Optional<Boolean> gone = processGone(execution);
-    if (gone.isEmpty() && held.backendPid() != null && execution.getJobParameters().getString(JobLocks.LOCK_BACKEND)
-        != null) {
-      // on another host, but its locks are ours now: the session that held them for the run has ended
-      gone = Optional.of(true);
-    }
     if (gone.isEmpty()) {
       throw new RefusedException("job execution " + execution.getId() + " is " + execution.getStatus()
           + " in process " + execution.getJobParameters().getString(PROCESS_PID) + " on host "

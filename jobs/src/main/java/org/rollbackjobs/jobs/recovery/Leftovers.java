@@ -28,7 +28,7 @@ import org.springframework.stereotype.Component;
  *
  * <ul>
  *   <li>Executions left running by a process that is gone (same host), or whose locks' PostgreSQL session ended
- *       (any host): {@code restart --execution ID} marks them FAILED and continues them.
+ *       (another host): {@code restart --execution ID} (on that host) marks them FAILED and continues them.
  *   <li>Index builds left unfinished (building, loaded, validated) while no run holds their index's lock: the
  *       restart of their execution finishes them; the next rebuild of the index retires them.
  *   <li>Tags {@code manifest-S-ID} with no manifest (a capture that died between tagging and storing), on the tables
@@ -74,7 +74,8 @@ public class Leftovers {
           row.put("job", job);
           row.put("status", e.getStatus().name());
           row.put("why", why);
-          row.put("remedy", "restart --execution " + e.getId());
+          row.put("remedy", "restart --execution " + e.getId() + (JobRunner.processGone(e).isPresent() ? ""
+              : " on host " + e.getJobParameters().getString(JobRunner.PROCESS_HOST)));
           dead.add(row);
         });
       }
