@@ -3,7 +3,6 @@ package org.rollbackjobs.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.LocalDateTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -18,7 +17,6 @@ import org.rollbackjobs.iceberg.snapshot.SnapshotTarget;
 import org.rollbackjobs.jobs.demo.DemoTable;
 import org.rollbackjobs.jobs.launch.AdvisoryLocks;
 import org.rollbackjobs.jobs.launch.JobLocks;
-import org.rollbackjobs.jobs.launch.JobRunner;
 import org.rollbackjobs.jobs.launch.LockClaim;
 import org.rollbackjobs.jobs.restore.RestoreJobConfiguration;
 import org.rollbackjobs.jobs.restore.RestoreRequest;
@@ -48,21 +46,17 @@ class TwoRunsOnOneTargetTest extends CliHarness {
   @Autowired JdbcTemplate jdbc;
 
   String ns;
-  /** Executions made up here as "running in another process": ended after each test. */
-  final List<JobExecution> madeUp = new ArrayList<>();
+  MadeUpExecutions madeUp;
 
   @BeforeEach
   void namespace() {
     ns = "g" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+    madeUp = new MadeUpExecutions(jobRepository, explorer);
   }
 
   @AfterEach
   void endMadeUpExecutions() {
-    for (JobExecution e : madeUp) {
-      e.setStatus(BatchStatus.FAILED);
-      e.setEndTime(LocalDateTime.now());
-      jobRepository.update(e);
-    }
+    madeUp.endAll();
   }
 
   @Test
@@ -213,17 +207,8 @@ class TwoRunsOnOneTargetTest extends CliHarness {
 
   /** What a process that holds {@code held} would have recorded: a running execution of the job. */
   private JobExecution runningElsewhere(String job, AdvisoryLocks.Held held, JobParametersBuilder params) {
-    JobExecution e = jobRepository.createJobExecution(job, params
-        .addString("run.id", UUID.randomUUID().toString())
-        .addString(JobRunner.PROCESS_PID, "999999", false)
-        .addString(JobRunner.PROCESS_HOST, "elsewhere", false)
-        .addString(JobLocks.LOCK_BACKEND, held.backendPid().toString(), false)
-        .toJobParameters());
-    e.setStartTime(LocalDateTime.now());
-    e.setStatus(BatchStatus.STARTED);
-    jobRepository.update(e);
-    madeUp.add(e);
-    return e;
+    return madeUp.running(job, params.addString(JobLocks.LOCK_BACKEND, held.backendPid().toString(), false),
+        "999999", "elsewhere");
   }
 
   private long advisoryLocks(LockClaim.Kind kind, String name) {

@@ -5,31 +5,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import javax.sql.DataSource;
+import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
-import java.util.UUID;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.apache.iceberg.Schema;
-import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.data.GenericRecord;
-import org.apache.iceberg.data.Record;
-import org.apache.iceberg.types.Types;
 import org.rollbackjobs.iceberg.data.GenericDataFiles;
 import org.rollbackjobs.jobs.CliHarness;
+import org.rollbackjobs.jobs.MadeUpExecutions;
 import org.rollbackjobs.jobs.launch.AdvisoryLocks;
 import org.rollbackjobs.jobs.launch.JobLocks;
-import org.rollbackjobs.jobs.launch.JobRunner;
 import org.rollbackjobs.jobs.launch.LockClaim;
-import org.springframework.batch.core.BatchStatus;
-import org.springframework.batch.core.JobExecution;
-import org.springframework.batch.core.JobParameters;
-import org.springframework.batch.core.JobParametersBuilder;
-import org.springframework.batch.core.repository.JobRepository;
 import org.rollbackjobs.vector.embedding.BuiltInModel;
 import org.rollbackjobs.vector.embedding.Embedder;
 import org.rollbackjobs.vector.source.Document;
@@ -38,6 +33,10 @@ import org.rollbackjobs.vector.source.IcebergDocumentSource;
 import org.rollbackjobs.vector.testing.Documents;
 import org.rollbackjobs.vector.testing.Legacy;
 import org.rollbackjobs.vector.testing.Registry;
+import org.springframework.batch.core.JobExecution;
+import org.springframework.batch.core.JobParametersBuilder;
+import org.springframework.batch.core.explore.JobExplorer;
+import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -57,6 +56,7 @@ class RebuildIndexCommandTest extends CliHarness {
   @Autowired JdbcTemplate jdbc;
   @Autowired JobRepository jobRepository;
   @Autowired AdvisoryLocks locks;
+  @Autowired JobExplorer explorer;
 
   Table table;
   /** The mixed index as the application made it, never changed: each test works on a copy. */
@@ -263,29 +263,18 @@ class RebuildIndexCommandTest extends CliHarness {
   void aRebuildOfAnIndexThatAnotherLiveProcessIsRebuildingIsRefused() throws Exception {
     mixedIndex();
     // what a rebuild running in another process looks like: the index's lock held by its session, its execution
+    MadeUpExecutions madeUp = new MadeUpExecutions(jobRepository, explorer);
     try (AdvisoryLocks.Held lock = locks.acquire(List.of(LockClaim.exclusive(LockClaim.Kind.INDEX, app + ".docs")),
         conflict -> "held already")) {
-      JobParameters running = new JobParametersBuilder()
+      JobExecution other = madeUp.running(RebuildIndexJobConfiguration.JOB_NAME, new JobParametersBuilder()
           .addString(RebuildIndexRequest.INDEX, app + ".docs")
-          .addString(RebuildIndexRequest.RUN_ID, "other-process")
-          .addString(JobRunner.PROCESS_PID, "4711", false)
-          .addString(JobRunner.PROCESS_HOST, "other-host", false)
-          .addString(JobLocks.LOCK_BACKEND, lock.backendPid().toString(), false)
-          .toJobParameters();
-      JobExecution other = jobRepository.createJobExecution(RebuildIndexJobConfiguration.JOB_NAME, running);
-      other.setStartTime(java.time.LocalDateTime.now());
-      other.setStatus(BatchStatus.STARTED);
-      jobRepository.update(other);
-      try {
-        Result refused = rebuild("--embedding", A, "--force", "--reason", "second rebuild at once");
-        assertThat(refused.exitCode()).as(refused.stderr()).isEqualTo(4);
-        assertThat(refused.json().get("error").asText()).contains("index " + app + ".docs is being rebuilt by"
-            + " rebuild-index job execution " + other.getId() + " of process 4711 on host other-host");
-      } finally {
-        other.setStatus(BatchStatus.FAILED);
-        other.setEndTime(java.time.LocalDateTime.now());
-        jobRepository.update(other);
-      }
+          .addString(JobLocks.LOCK_BACKEND, lock.backendPid().toString(), false), "4711", "other-host");
+      Result refused = rebuild("--embedding", A, "--force", "--reason", "second rebuild at once");
+      assertThat(refused.exitCode()).as(refused.stderr()).isEqualTo(4);
+      assertThat(refused.json().get("error").asText()).contains("index " + app + ".docs is being rebuilt by"
+          + " rebuild-index job execution " + other.getId() + " of process 4711 on host other-host");
+    } finally {
+      madeUp.endAll();
     }
   }
 

@@ -6,9 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 import org.apache.iceberg.Table;
 import org.junit.jupiter.api.AfterEach;
@@ -16,7 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.rollbackjobs.iceberg.features.TxnSource;
 import org.rollbackjobs.jobs.CliHarness;
-import org.rollbackjobs.jobs.launch.JobRunner;
+import org.rollbackjobs.jobs.MadeUpExecutions;
 import org.rollbackjobs.vector.testing.Documents;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.JobExecution;
@@ -40,23 +37,17 @@ class LeftoversTest extends CliHarness {
   @Autowired JdbcTemplate jdbc;
 
   String ns;
-  final List<JobExecution> madeUp = new ArrayList<>();
+  MadeUpExecutions madeUp;
 
   @BeforeEach
   void namespace() {
     ns = "l" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+    madeUp = new MadeUpExecutions(jobRepository, explorer);
   }
 
   @AfterEach
   void endMadeUpExecutions() {
-    for (JobExecution e : madeUp) {
-      JobExecution fresh = explorer.getJobExecution(e.getId());
-      if (fresh.isRunning()) {
-        fresh.setStatus(BatchStatus.FAILED);
-        fresh.setEndTime(LocalDateTime.now());
-        jobRepository.update(fresh);
-      }
-    }
+    madeUp.endAll();
   }
 
   @Test
@@ -129,17 +120,8 @@ class LeftoversTest extends CliHarness {
 
   /** An execution as a process that ran it recorded it: STARTED, with its pid on this host. */
   private JobExecution madeUpRunning(String job, String pid) throws Exception {
-    JobExecution e = jobRepository.createJobExecution(job, new JobParametersBuilder()
-        .addString("run.id", UUID.randomUUID().toString())
-        .addString("index", ns + ".docs")
-        .addString(JobRunner.PROCESS_PID, pid, false)
-        .addString(JobRunner.PROCESS_HOST, java.net.InetAddress.getLocalHost().getHostName(), false)
-        .toJobParameters());
-    e.setStartTime(LocalDateTime.now());
-    e.setStatus(BatchStatus.STARTED);
-    jobRepository.update(e);
-    madeUp.add(e);
-    return e;
+    return madeUp.running(job, new JobParametersBuilder().addString("index", ns + ".docs"), pid,
+        java.net.InetAddress.getLocalHost().getHostName());
   }
 
   private static Result ok(Result result) {

@@ -1,0 +1,58 @@
+package org.rollbackjobs.jobs;
+
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.rollbackjobs.jobs.launch.JobRunner;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.JobExecution;
+import org.springframework.batch.core.JobParametersBuilder;
+import org.springframework.batch.core.explore.JobExplorer;
+import org.springframework.batch.core.repository.JobRepository;
+
+/**
+ * Job executions as another process would have recorded them: STARTED, with that process's pid and host. They
+ * end (FAILED) with {@link #endAll}, so that later tests do not find them running.
+ */
+public final class MadeUpExecutions {
+  private final JobRepository repository;
+  private final JobExplorer explorer;
+  private final List<Long> made = new ArrayList<>();
+
+  public MadeUpExecutions(JobRepository repository, JobExplorer explorer) {
+    this.repository = repository;
+    this.explorer = explorer;
+  }
+
+  /** A running execution of {@code job} with these parameters (a fresh run id) in process {@code pid} on {@code host}. */
+  public JobExecution running(String job, JobParametersBuilder params, String pid, String host) {
+    try {
+      JobExecution e = repository.createJobExecution(job, params
+          .addString("run.id", UUID.randomUUID().toString())
+          .addString(JobRunner.PROCESS_PID, pid, false)
+          .addString(JobRunner.PROCESS_HOST, host, false)
+          .toJobParameters());
+      e.setStartTime(LocalDateTime.now());
+      e.setStatus(BatchStatus.STARTED);
+      repository.update(e);
+      made.add(e.getId());
+      return e;
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot record a made-up execution of " + job, e);
+    }
+  }
+
+  /** Ends every made-up execution still running. */
+  public void endAll() {
+    for (long id : made) {
+      JobExecution e = explorer.getJobExecution(id);
+      if (e != null && e.isRunning()) {
+        e.setStatus(BatchStatus.FAILED);
+        e.setEndTime(LocalDateTime.now());
+        repository.update(e);
+      }
+    }
+    made.clear();
+  }
+}
