@@ -107,13 +107,14 @@ public class Leftovers {
             return; // a run on the index is under way: its build is not a leftover
           }
           long execution = rs.getLong("job_execution_id");
+          boolean noExecution = rs.wasNull();
           Map<String, Object> row = new LinkedHashMap<>();
           row.put("build-id", rs.getLong("id"));
           row.put("index", index);
           row.put("status", rs.getString("status"));
-          row.put("job-execution-id", rs.wasNull() ? null : execution);
+          row.put("job-execution-id", noExecution ? null : execution);
           row.put("created-at", rs.getTimestamp("created_at").toInstant().toString());
-          row.put("remedy", restartable(execution) ? "restart --execution " + execution
+          row.put("remedy", !noExecution && restartable(execution) ? "restart --execution " + execution
               : "the next rebuild-index of " + index + " retires it");
           unfinished.add(row);
         });
