@@ -137,7 +137,7 @@ class TwoRunsOnOneTargetTest extends CliHarness {
   }
 
   @Test
-  void aRestartTakesTheLocksOfItsJob() {
+  void aRestartTakesTheLocksOfItsJob() throws Exception {
     DemoTable.Versions orders = DemoTable.create(catalog, ns + ".orders");
     // a restore that failed before its step ran
     JobParameters params = new RestoreRequest(ns + ".orders", SnapshotTarget.id(orders.monday()), RestoreMode.COMMIT,
