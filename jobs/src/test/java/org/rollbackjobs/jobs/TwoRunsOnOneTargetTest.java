@@ -184,7 +184,8 @@ class TwoRunsOnOneTargetTest extends CliHarness {
     Result done = first.get(10, TimeUnit.MINUTES);
     assertThat(done.exitCode()).as(done.stderr()).isZero();
     assertThat(advisoryLocks(LockClaim.Kind.INDEX, ns + ".docs")).isZero();
-    Result dry = run("rebuild-index", "--index", "docs", "--schema", ns, "--switch-back", "--dry-run", "--json");
+    Result dry = run("rebuild-index", "--index", "docs", "--schema", ns, "--embedding", MODEL, "--source-table",
+        ns + ".docs", "--dry-run", "--json");
     assertThat(dry.json().get("guards").get(0).get("ok").asBoolean()).as(dry.stdout()).isTrue();
   }
 
