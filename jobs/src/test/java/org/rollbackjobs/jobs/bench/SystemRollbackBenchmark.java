@@ -51,8 +51,9 @@ import picocli.CommandLine.IFactory;
 
 /**
  * Time-to-rollback of the example system ({@code jobs/examples/systems/support-search.yml}) grown to {@code --rows}
- * transactions and {@code --docs} documents, split by phase, in two cases: the pinned index build still kept
- * (switch-back) and not kept (re-embed). Not a test (surefire excludes {@code *Benchmark}); run with
+ * transactions and {@code --docs} documents, split by phase, in up to three cases: the pinned index build still
+ * kept (switch-back); retired, its vectors still in the embedding cache (cached); retired and its vectors expired
+ * from the cache (cold: every document re-embedded). Not a test (surefire excludes {@code *Benchmark}); run with
  *
  * <pre>
  * mvn -B -q -pl jobs -am process-test-classes -Dsystem-benchmark -Dexec.args="--rows 1000000 --docs 100000"
@@ -67,21 +68,23 @@ import picocli.CommandLine.IFactory;
  * incident: bad load into both tables, recompute with pipeline 2, index rebuilt with bge-small-en-v15-q, manifest B,
  * retrain. Then per case and round, in alternating order: the product ({@code rollback --to-manifest A} after a
  * dry run and the approvals its plan asks for) and the same rollback by hand (restore, recompute-features,
- * rebuild-index, trigger-retrain, verify, timed one after the other); for re-embed also the bare embedding of
- * manifest A's texts with the model (the physical limit of a re-embed). Between two rollbacks the incident is
- * replayed by hand (restore B, recompute from manifest B, switch the index back to B's build, retrain on B). The
- * re-embed case drops A's build through the product's own cool-down: that replay switches with {@code --cool-down
- * 0}, and the next {@code rebuild-index} of the index (a noop against manifest B) retires the build past its
- * cool-down.
+ * rebuild-index, trigger-retrain, verify, timed one after the other); for cached and cold also the bare embedding
+ * of manifest A's texts with the model (the physical limit of a re-embed, what the cache saves). Between two
+ * rollbacks the incident is replayed by hand (restore B, recompute from manifest B, switch the index back to B's
+ * build, retrain on B). The cached and cold cases drop A's build through the product's own cool-down: that replay
+ * switches with {@code --cool-down 0}, and the next {@code rebuild-index} of the index (a noop against manifest B)
+ * retires the build past its cool-down; the cold case also deletes A's model's vectors from the embedding cache
+ * before each rollback.
  *
  * <p>Options: {@code --rows} (1000000), {@code --docs} (100000), {@code --repeats} (1), {@code --cases}
- * (switch-back,re-embed), {@code --embed-sample} (documents of the bare embedding, default all).
+ * (switch-back,cached; cold on request), {@code --embed-sample} (documents of the bare embedding, default all).
  */
 public final class SystemRollbackBenchmark {
   private static final String GOOD_MODEL = "all-minilm-l6-v2-q";
   private static final String OTHER_MODEL = "bge-small-en-v15-q";
   private static final String SWITCH_BACK = "switch-back";
-  private static final String RE_EMBED = "re-embed";
+  private static final String CACHED = "cached";
+  private static final String COLD = "cold";
 
   private final IFactory factory;
   private final Catalog catalog;
@@ -110,7 +113,7 @@ public final class SystemRollbackBenchmark {
     int rows = Integer.parseInt(options.getOrDefault("rows", "1000000"));
     int docs = Integer.parseInt(options.getOrDefault("docs", "100000"));
     int repeats = Integer.parseInt(options.getOrDefault("repeats", "1"));
-    List<String> cases = List.of(options.getOrDefault("cases", SWITCH_BACK + "," + RE_EMBED).split(","));
+    List<String> cases = List.of(options.getOrDefault("cases", SWITCH_BACK + "," + CACHED).split(","));
     int sample = Integer.parseInt(options.getOrDefault("embed-sample", "0"));
 
     TestPostgres db = TestPostgres.get();
@@ -157,7 +160,7 @@ public final class SystemRollbackBenchmark {
         + " CliHarness); no process start-up included; %d cores, load before: %s", cores(), load());
     setup(rows, docs, !cases.contains(SWITCH_BACK));
     boolean first = true;
-    for (String kase : List.of(SWITCH_BACK, RE_EMBED)) {
+    for (String kase : List.of(SWITCH_BACK, CACHED, COLD)) {
       if (!cases.contains(kase)) {
         continue;
       }
@@ -166,7 +169,7 @@ public final class SystemRollbackBenchmark {
       Map<String, List<Long>> byHand = new LinkedHashMap<>();
       List<Long> bare = new ArrayList<>();
       List<String> variants = new ArrayList<>(List.of("product", "by-hand"));
-      if (kase.equals(RE_EMBED)) {
+      if (!kase.equals(SWITCH_BACK)) {
         variants.add("bare-embedding");
       }
       for (int r = 0; r < repeats; r++) {
@@ -180,6 +183,9 @@ public final class SystemRollbackBenchmark {
             replayIncident(kase.equals(SWITCH_BACK));
           }
           first = false;
+          if (kase.equals(COLD)) {
+            expireCachedVectors();
+          }
           if (variant.equals("product")) {
             product(kase, r + 1, product);
           } else {
@@ -225,7 +231,7 @@ public final class SystemRollbackBenchmark {
     List<String> rebuild = new ArrayList<>(List.of("rebuild-index", "--index", "docs_search", "--schema", ns,
         "--embedding", OTHER_MODEL, "--source-table", ns + ".documents", "--id-column", "id", "--text-column", "text",
         "--reason", "new embedding model"));
-    if (dropBuildA) { // re-embed alone: the incident's own rebuild retires A's build (cool-down 0)
+    if (dropBuildA) { // without switch-back: the incident's own rebuild retires A's build (cool-down 0)
       rebuild.addAll(List.of("--cool-down", "0"));
     }
     timed("incident: rebuild-index with " + OTHER_MODEL, 0, rebuild.toArray(String[]::new));
@@ -264,6 +270,12 @@ public final class SystemRollbackBenchmark {
         "replay");
     command(3, "verify", "--system-file", s, "--manifest", Long.toString(manifestA));
     log("  incident replayed (%s) in %.1f s", keepA ? "A's build kept" : "A's build retired", secondsSince(t));
+  }
+
+  /** The cold case: A's model's vectors gone from the cache (as after {@code rollback.vector.cache.keep}). */
+  private void expireCachedVectors() {
+    int deleted = jdbc.update("DELETE FROM rollback.embedding_cache WHERE embedding_version = ?", GOOD_MODEL);
+    log("  %,d cached vectors of %s deleted", deleted, GOOD_MODEL);
   }
 
   /** {@code rollback --to-manifest A}: dry run, the approvals it lists, the rollback. */

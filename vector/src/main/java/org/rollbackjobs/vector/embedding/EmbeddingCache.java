@@ -41,8 +41,15 @@ public final class EmbeddingCache {
 
   private EmbeddingCache() {}
 
-  /** What {@link #reuse} did. */
-  public record Reuse(long documents, long reused, long toEmbed) {}
+  /**
+   * What {@link #reuse} did; {@code keys} the part of its time spent reading the documents, hashing their texts
+   * and sending the hashes (zero for plans), the rest moved vectors.
+   */
+  public record Reuse(long documents, long reused, long toEmbed, Duration keys) {
+    public Reuse(long documents, long reused, long toEmbed) {
+      this(documents, reused, toEmbed, Duration.ZERO);
+    }
+  }
 
   /** Rows and size of the cache per version, for {@code status}. */
   public record VersionStats(String version, long vectors, long bytes) {}
@@ -65,11 +72,13 @@ public final class EmbeddingCache {
   /**
    * Loads into {@code build} (empty, just created) the cached vector of every document of {@code source} whose
    * text has one for the build's version, in one transaction on {@code c} (the caller commits). Kept builds of
-   * the same version are in the cache already ({@link #fill}). Creates the build's doc_id index when anything was reused: the load then skips those documents with
-   * {@link #present}.
+   * the same version are in the cache already ({@link #fill}). Creates the build's doc_id index when anything was
+   * reused: the load then skips those documents ({@link #missing}).
    */
   public static Reuse reuse(Connection c, IndexBuild build, DocumentSource source) throws SQLException {
+    long start = System.nanoTime();
     long documents = stageKeys(c, build, source);
+    Duration keys = Duration.ofNanos(System.nanoTime() - start);
     long reused;
     try (PreparedStatement s = c.prepareStatement("WITH hits AS (INSERT INTO " + build.tableSql()
         + " (" + VectorCopyLoader.COLUMNS + ") SELECT k.doc_id, e.embedding, e.embedding_version, ?, k.content_hash"
@@ -94,7 +103,7 @@ public final class EmbeddingCache {
         s.execute(BuildTable.idIndexSql(build));
       }
     }
-    return new Reuse(documents, reused, documents - reused);
+    return new Reuse(documents, reused, documents - reused, keys);
   }
 
   /** The documents of a batch that the build does not hold yet (the others were reused), in order. */

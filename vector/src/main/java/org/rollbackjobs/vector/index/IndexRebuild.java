@@ -300,7 +300,7 @@ public final class IndexRebuild {
     LoadStats load = load(build, 0, reused.reused() > 0);
     long reuseNanos = System.nanoTime() - t1 - load.total().toNanos();
     load = new LoadStats(load.rows() + reused.reused(), load.vectors(), load.copy(), load.total().plusNanos(reuseNanos),
-        reused.reused(), Duration.ofNanos(reuseNanos));
+        reused.reused(), Duration.ofNanos(reuseNanos), reused.keys());
     cacheVectors(build);
     long t2 = System.nanoTime();
     createAnnIndex(build);
@@ -419,7 +419,7 @@ public final class IndexRebuild {
       throw new IllegalStateException("loading build " + build.id() + " failed: " + e.getMessage(), e);
     }
     return new LoadStats(rows, Duration.ofNanos(vectorNanos), Duration.ofNanos(copyNanos),
-        Duration.ofNanos(System.nanoTime() - started), 0, Duration.ZERO);
+        Duration.ofNanos(System.nanoTime() - started), 0, Duration.ZERO, Duration.ZERO);
   }
 
   /** Stage 3: the ANN index (and the doc_id b-tree). Returns the ANN index's build time. */

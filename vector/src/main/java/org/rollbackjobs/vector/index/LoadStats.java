@@ -8,8 +8,10 @@ import java.time.Duration;
  *
  * @param rows every row the build holds after the load, reused ones included
  * @param reused the rows whose vectors came from the embedding cache
+ * @param reuse the time taking them, of which {@code reuseKeys} reading the documents and sending their hashes
  */
-public record LoadStats(long rows, Duration vectors, Duration copy, Duration total, long reused, Duration reuse) {
+public record LoadStats(long rows, Duration vectors, Duration copy, Duration total, long reused, Duration reuse,
+    Duration reuseKeys) {
 
   /** The rows whose vectors were computed by this load. */
   public long computed() {
