@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.apache.iceberg.catalog.Catalog;
 import org.rollbackjobs.iceberg.catalog.CatalogLoader;
+import org.rollbackjobs.iceberg.catalog.TableName;
 import org.rollbackjobs.jobs.launch.AdvisoryLocks;
 import org.rollbackjobs.jobs.launch.JobLocks;
 import org.rollbackjobs.jobs.launch.JobRunner;
@@ -32,7 +33,7 @@ import org.springframework.stereotype.Component;
  *   <li>Index builds left unfinished (building, loaded, validated) while no run holds their index's lock: the
  *       restart of their execution finishes them; the next rebuild of the index retires them.
  *   <li>Tags {@code manifest-S-ID} with no manifest (a capture that died between tagging and storing), on the tables
- *       manifests pin: the next {@code manifest capture} of system S removes them.
+ *       manifests pin, while no capture of S runs: the next {@code manifest capture} of system S removes them.
  * </ul>
  */
 @Component
@@ -138,10 +139,13 @@ public class Leftovers {
     List<Map<String, Object>> orphans = new ArrayList<>();
     Catalog c = catalog.getObject();
     for (String name : tables) {
-      if (!c.tableExists(org.rollbackjobs.iceberg.catalog.TableName.parse(name))) {
+      if (!c.tableExists(TableName.parse(name))) {
         continue;
       }
       for (OrphanTags.Orphan o : OrphanTags.of(name, CatalogLoader.loadTable(c, name), null, manifests)) {
+        if (locks.held(LockClaim.Kind.MANIFESTS, o.system())) {
+          continue; // a capture of the system is under way: its tag's manifest is about to be stored
+        }
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("table", o.table());
         row.put("tag", o.tag());
