@@ -8,9 +8,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.iceberg.Table;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.rollbackjobs.iceberg.features.TxnSource;
 import org.rollbackjobs.iceberg.restore.RestoreMode;
 import org.rollbackjobs.iceberg.snapshot.SnapshotTarget;
@@ -45,19 +44,8 @@ class TwoRunsOnOneTargetTest extends CliHarness {
   @Autowired JobExplorer explorer;
   @Autowired JdbcTemplate jdbc;
 
-  String ns;
-  MadeUpExecutions madeUp;
-
-  @BeforeEach
-  void namespace() {
-    ns = "g" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
-    madeUp = new MadeUpExecutions(jobRepository, explorer);
-  }
-
-  @AfterEach
-  void endMadeUpExecutions() {
-    madeUp.endAll();
-  }
+  @RegisterExtension final MadeUpExecutions madeUp = new MadeUpExecutions();
+  final String ns = "g" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
 
   @Test
   void aSecondRecomputeIntoOneTargetIsRefusedNamingTheFirstAndChangesNothing() {

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.rollbackjobs.iceberg.data.GenericDataFiles;
 import org.rollbackjobs.jobs.CliHarness;
 import org.rollbackjobs.jobs.MadeUpExecutions;
@@ -35,8 +36,6 @@ import org.rollbackjobs.vector.testing.Legacy;
 import org.rollbackjobs.vector.testing.Registry;
 import org.springframework.batch.core.JobExecution;
 import org.springframework.batch.core.JobParametersBuilder;
-import org.springframework.batch.core.explore.JobExplorer;
-import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -54,9 +53,8 @@ class RebuildIndexCommandTest extends CliHarness {
 
   @Autowired DataSource dataSource;
   @Autowired JdbcTemplate jdbc;
-  @Autowired JobRepository jobRepository;
   @Autowired AdvisoryLocks locks;
-  @Autowired JobExplorer explorer;
+  @RegisterExtension final MadeUpExecutions madeUp = new MadeUpExecutions();
 
   Table table;
   /** The mixed index as the application made it, never changed: each test works on a copy. */
@@ -263,7 +261,6 @@ class RebuildIndexCommandTest extends CliHarness {
   void aRebuildOfAnIndexThatAnotherLiveProcessIsRebuildingIsRefused() throws Exception {
     mixedIndex();
     // what a rebuild running in another process looks like: the index's lock held by its session, its execution
-    MadeUpExecutions madeUp = new MadeUpExecutions(jobRepository, explorer);
     try (AdvisoryLocks.Held lock = locks.acquire(List.of(LockClaim.exclusive(LockClaim.Kind.INDEX, app + ".docs")),
         conflict -> "held already")) {
       JobExecution other = madeUp.running(RebuildIndexJobConfiguration.JOB_NAME, new JobParametersBuilder()
@@ -273,8 +270,6 @@ class RebuildIndexCommandTest extends CliHarness {
       assertThat(refused.exitCode()).as(refused.stderr()).isEqualTo(4);
       assertThat(refused.json().get("error").asText()).contains("index " + app + ".docs is being rebuilt by"
           + " rebuild-index job execution " + other.getId() + " of process 4711 on host other-host");
-    } finally {
-      madeUp.endAll();
     }
   }
 

@@ -8,9 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
 import org.apache.iceberg.Table;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.rollbackjobs.iceberg.features.TxnSource;
 import org.rollbackjobs.jobs.CliHarness;
 import org.rollbackjobs.jobs.MadeUpExecutions;
@@ -19,7 +18,6 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.JobExecution;
 import org.springframework.batch.core.JobParametersBuilder;
 import org.springframework.batch.core.explore.JobExplorer;
-import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -32,23 +30,10 @@ class LeftoversTest extends CliHarness {
   /** A process id no process has: the "dead JVM". */
   private static final String DEAD_PID = "2147483646";
 
-  @Autowired JobRepository jobRepository;
   @Autowired JobExplorer explorer;
   @Autowired JdbcTemplate jdbc;
-
-  String ns;
-  MadeUpExecutions madeUp;
-
-  @BeforeEach
-  void namespace() {
-    ns = "l" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
-    madeUp = new MadeUpExecutions(jobRepository, explorer);
-  }
-
-  @AfterEach
-  void endMadeUpExecutions() {
-    madeUp.endAll();
-  }
+  @RegisterExtension final MadeUpExecutions madeUp = new MadeUpExecutions();
+  final String ns = "l" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
 
   @Test
   void aTagOfACaptureThatDiedBeforeStoringItsManifestIsListedAndTheNextCaptureRemovesIt() throws IOException {
