@@ -69,6 +69,9 @@ class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (retrain && leftovers) {
+      throw new ParameterException(spec.commandLine(), "give one of --retrain and --leftovers");
+    }
     if (retrain) {
       List<StoredRequest> requests = retrainStore.recent(system, model, limit);
       Map<String, Object> json = Output.result("status", "completed", ExitCodes.OK);
@@ -76,15 +79,15 @@ class StatusCommand implements Callable<Integer> {
       Output.print(spec, output, json, RetrainReport.statusText(requests));
       return ExitCodes.OK;
     }
+    if (system != null || model != null) {
+      throw new ParameterException(spec.commandLine(), "--system and --model filter retrain requests: give --retrain");
+    }
     if (leftovers) {
       Map<String, Object> found = leftoversFinder.find();
       Map<String, Object> json = Output.result("status", "completed", ExitCodes.OK);
       json.put("leftovers", found);
       Output.print(spec, output, json, leftoversText(found));
       return ExitCodes.OK;
-    }
-    if (system != null || model != null) {
-      throw new ParameterException(spec.commandLine(), "--system and --model filter retrain requests: give --retrain");
     }
     List<JobExecution> executions = new ArrayList<>();
     if (executionId != null) {

@@ -98,6 +98,12 @@ class LeftoversTest extends CliHarness {
     assertThat(leftovers().get("unfinished-builds").toString()).doesNotContain("\"build-id\":" + build + ",");
   }
 
+  @Test
+  void leftoversAreNotFilteredByRetrainOptions() {
+    assertThat(run("status", "--leftovers", "--retrain").exitCode()).isEqualTo(2);
+    assertThat(run("status", "--leftovers", "--system", ns).exitCode()).isEqualTo(2);
+  }
+
   private JsonNode leftovers() {
     Result status = ok(run("status", "--leftovers", "--json"));
     return status.json().get("leftovers");
