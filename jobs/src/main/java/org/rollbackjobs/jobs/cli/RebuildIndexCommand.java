@@ -40,7 +40,8 @@ import picocli.CommandLine.Spec;
         "The replaced build is kept for the cool-down (--switch-back returns to it instantly); later runs retire"
             + " builds past their cool-down. Rolling back to a version the index served before quarantines the"
             + " versions it replaces; rebuilding to a quarantined version is refused (exit 4) without"
-            + " --override-quarantine.",
+            + " --override-quarantine. A rebuild or switch-back of an index another one runs on is refused (exit 4)"
+            + " naming that job execution.",
         "Built-in versions: all-minilm-l6-v2, all-minilm-l6-v2-q, bge-small-en-v15, bge-small-en-v15-q."})
 class RebuildIndexCommand implements Callable<Integer>, Validated {
 
@@ -217,9 +218,9 @@ class RebuildIndexCommand implements Callable<Integer>, Validated {
     RebuildIndexRequest request = request();
     if (change.dryRun()) {
       RebuildIndexService.Planned planned = service.planWithReuse(request);
-      Output.print(spec, output, RebuildIndexReport.planJson("dry-run", ExitCodes.OK, planned),
-          RebuildIndexReport.planText(planned));
-      return ExitCodes.OK;
+      return DryRunLock.print(spec, output, RebuildIndexReport.planJson("dry-run", ExitCodes.OK, planned),
+          RebuildIndexReport.planText(planned), service.lockConflict(request),
+          "no other rebuild or switch-back of " + name + " runs");
     }
     RebuildIndexService.RebuildOutcome outcome = service.rebuild(request);
     Output.print(spec, output, RebuildIndexReport.resultJson(outcome, name.toString()),
@@ -232,9 +233,9 @@ class RebuildIndexCommand implements Callable<Integer>, Validated {
         overrideQuarantine, change.reason(), change.actor());
     if (change.dryRun()) {
       var plan = service.planSwitchBack(request);
-      Output.print(spec, output, RebuildIndexReport.switchBackPlanJson("dry-run", plan),
-          RebuildIndexReport.switchBackPlanText(plan));
-      return ExitCodes.OK;
+      return DryRunLock.print(spec, output, RebuildIndexReport.switchBackPlanJson("dry-run", plan),
+          RebuildIndexReport.switchBackPlanText(plan), service.lockConflict(request),
+          "no other rebuild or switch-back of " + name + " runs");
     }
     var outcome = service.switchBack(request);
     Output.print(spec, output, RebuildIndexReport.switchBackJson(outcome), RebuildIndexReport.switchBackText(outcome));

@@ -35,7 +35,9 @@ import picocli.CommandLine.Spec;
         "Pipelines: Java classes and YAML definitions on the class path, and YAML files in --pipelines DIR.",
         "The feature table's schema is created or evolved to the version's columns. A table that already holds"
             + " this version's output for this snapshot is left alone. After a failure or a kill,"
-            + " 'restart --execution ID' continues from the completed partitions."})
+            + " 'restart --execution ID' continues from the completed partitions.",
+        "Refused (exit 4, nothing changed) while another recompute writes the target or a restore writes the"
+            + " source; the message names that job execution. Recomputes from one source run side by side."})
 class RecomputeFeaturesCommand implements Callable<Integer>, Validated {
   @Spec CommandSpec spec;
   @Mixin OutputOptions output;
@@ -113,8 +115,10 @@ class RecomputeFeaturesCommand implements Callable<Integer>, Validated {
         change.reason(), change.actor());
     if (change.dryRun()) {
       RecomputePlan plan = recomputeService.plan(request);
-      Output.print(spec, output, RecomputeReport.json("dry-run", ExitCodes.OK, plan, null), RecomputeReport.planText(plan));
-      return ExitCodes.OK;
+      return DryRunLock.print(spec, output, RecomputeReport.json("dry-run", ExitCodes.OK, plan, null),
+          RecomputeReport.planText(plan), plan.upToDate() ? null : recomputeService.lockConflict(request),
+          plan.upToDate() ? "nothing to do, no lock needed" : "no other run writes " + target
+              + " and no restore writes " + source);
     }
     RecomputeOutcome outcome = recomputeService.recompute(request);
     Output.print(spec, output, RecomputeReport.json(outcome.status(), ExitCodes.OK, outcome.plan(), outcome),

@@ -31,7 +31,9 @@ import picocli.CommandLine.Spec;
             + " files (no data rewritten, history kept, roll-forward possible); mode pointer moves the current"
             + " snapshot back (Iceberg's rollback).",
         "Restoring to the state the table is already in does nothing. A concurrent commit by another writer"
-            + " makes the restore fail (exit 1) without changing anything."})
+            + " makes the restore fail (exit 1) without changing anything.",
+        "Refused (exit 4, nothing changed) while another restore writes the table or a recompute-features reads"
+            + " or writes it; the message names that job execution."})
 class RestoreCommand implements Callable<Integer>, Validated {
   @Spec CommandSpec spec;
   @Mixin OutputOptions output;
@@ -73,9 +75,9 @@ class RestoreCommand implements Callable<Integer>, Validated {
     RestoreRequest request = new RestoreRequest(table, snapshotTarget(), mode, change.reason(), change.actor());
     if (change.dryRun()) {
       RestorePlan plan = restoreService.plan(request);
-      Output.print(spec, output, RestoreReport.json("dry-run", ExitCodes.OK, plan, null, null, null),
-          RestoreReport.planText(plan));
-      return ExitCodes.OK;
+      return DryRunLock.print(spec, output, RestoreReport.json("dry-run", ExitCodes.OK, plan, null, null, null),
+          RestoreReport.planText(plan), restoreService.lockConflict(request),
+          "no other restore or recompute-features runs on table " + table);
     }
     RestoreOutcome outcome = restoreService.restore(request);
     var result = outcome.result();

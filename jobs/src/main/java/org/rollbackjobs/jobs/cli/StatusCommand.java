@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import javax.sql.DataSource;
 import org.rollbackjobs.jobs.launch.ExitCodes;
 import org.rollbackjobs.jobs.launch.JobRunner;
+import org.rollbackjobs.jobs.recovery.Leftovers;
 import org.rollbackjobs.jobs.retrain.RetrainReport;
 import org.rollbackjobs.jobs.retrain.RetrainStore;
 import org.rollbackjobs.jobs.retrain.RetrainStore.StoredRequest;
@@ -30,7 +31,11 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
     description = {"Shows job executions from the job repository, latest first, or one execution. Read-only.",
-        "With --retrain: retrain requests (trigger-retrain) and the delivery status of each of their channels."})
+        "With --retrain: retrain requests (trigger-retrain) and the delivery status of each of their channels.",
+        "With --leftovers: what crashed runs left behind and how each is removed: executions left running by a"
+            + " process that is gone ('restart --execution ID'), unfinished index builds (restart their execution,"
+            + " or the next rebuild of the index retires them), manifest tags without a manifest (the next"
+            + " 'manifest capture' of the system removes them)."})
 class StatusCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin OutputOptions output;
@@ -51,13 +56,22 @@ class StatusCommand implements Callable<Integer> {
   @Option(names = "--model", paramLabel = "NAME", description = "With --retrain: requests of this model only.")
   String model;
 
+  @Option(names = "--leftovers",
+      description = "Instead of executions: what crashed runs left behind, each with the command that removes it"
+          + " (executions of processes that are gone, unfinished index builds, manifest tags without a manifest).")
+  boolean leftovers;
+
   @Autowired RetrainStore retrainStore;
+  @Autowired Leftovers leftoversFinder;
   @Autowired DataSource dataSource;
   @Autowired JobExplorer explorer;
   @Autowired JobRunner jobRunner;
 
   @Override
   public Integer call() {
+    if (retrain && leftovers) {
+      throw new ParameterException(spec.commandLine(), "give one of --retrain and --leftovers");
+    }
     if (retrain) {
       List<StoredRequest> requests = retrainStore.recent(system, model, limit);
       Map<String, Object> json = Output.result("status", "completed", ExitCodes.OK);
@@ -67,6 +81,13 @@ class StatusCommand implements Callable<Integer> {
     }
     if (system != null || model != null) {
       throw new ParameterException(spec.commandLine(), "--system and --model filter retrain requests: give --retrain");
+    }
+    if (leftovers) {
+      Map<String, Object> found = leftoversFinder.find();
+      Map<String, Object> json = Output.result("status", "completed", ExitCodes.OK);
+      json.put("leftovers", found);
+      Output.print(spec, output, json, leftoversText(found));
+      return ExitCodes.OK;
     }
     List<JobExecution> executions = new ArrayList<>();
     if (executionId != null) {
@@ -102,6 +123,21 @@ class StatusCommand implements Callable<Integer> {
         .append('\n');
     Output.print(spec, output, json, text.toString());
     return ExitCodes.OK;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static String leftoversText(Map<String, Object> found) {
+    StringBuilder text = new StringBuilder("Leftovers of crashed runs:\n");
+    found.forEach((kind, rows) -> {
+      List<Map<String, Object>> list = (List<Map<String, Object>>) rows;
+      text.append("  ").append(kind).append(list.isEmpty() ? ": none\n" : ":\n");
+      for (Map<String, Object> row : list) {
+        Map<String, Object> facts = new LinkedHashMap<>(row);
+        Object remedy = facts.remove("remedy");
+        text.append("    ").append(facts).append("\n      remove: ").append(remedy).append('\n');
+      }
+    });
+    return text.toString();
   }
 
   /** Vectors in the embedding cache by version (a rebuild takes them instead of embedding again). */

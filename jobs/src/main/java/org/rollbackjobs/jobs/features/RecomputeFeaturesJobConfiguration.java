@@ -1,10 +1,14 @@
 package org.rollbackjobs.jobs.features;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import org.rollbackjobs.iceberg.catalog.TableName;
 import org.rollbackjobs.iceberg.features.ProgressListener;
 import org.rollbackjobs.iceberg.features.RecomputePlan;
+import org.rollbackjobs.jobs.launch.GuardedJob;
 import org.rollbackjobs.jobs.launch.JobOutcomes;
+import org.rollbackjobs.jobs.launch.LockClaim;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.Job;
 import org.springframework.batch.core.Step;
@@ -52,6 +56,17 @@ public class RecomputeFeaturesJobConfiguration {
         .next(recomputeReduce)
         .next(recomputeCommit)
         .build();
+  }
+
+  /**
+   * A recompute writes its target (one recompute of a feature table at a time) and reads its source, which no
+   * restore may change meanwhile; recomputes from one source run side by side.
+   */
+  @Bean
+  static GuardedJob recomputeLocks() {
+    return new GuardedJob(JOB_NAME, p -> List.of(
+        LockClaim.exclusive(LockClaim.Kind.TABLE, TableName.parse(p.getString(RecomputeRequest.TARGET)).toString()),
+        LockClaim.shared(LockClaim.Kind.TABLE, TableName.parse(p.getString(RecomputeRequest.SOURCE)).toString())));
   }
 
   @Bean

@@ -13,6 +13,7 @@ import org.rollbackjobs.jobs.launch.JobOutcomes;
 import org.rollbackjobs.jobs.launch.JobRunner;
 import org.rollbackjobs.jobs.store.StoredJson;
 import org.springframework.batch.core.JobExecution;
+import org.springframework.batch.core.JobParametersBuilder;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 
@@ -62,13 +63,15 @@ public class RecomputeService {
       return new RecomputeOutcome(plan, "noop", null, Map.of("new-snapshot", plan.targetCurrentSnapshotId()),
           Duration.ofNanos(System.nanoTime() - started));
     }
-    registry.register(pipeline, request.actor());
-    support.planned(plan);
     long cpuBefore = processCpuNanos();
     JobExecution launched;
     try {
+      // registered under the run's locks: a refused run (another on the target or source) changes nothing
       launched = jobRunner.run(attempt, RecomputeFeaturesJobConfiguration.JOB_NAME,
-          request.withSourceSnapshot(plan.sourceSnapshotId()).toJobParameters(pipeline.definitionHash()));
+          request.withSourceSnapshot(plan.sourceSnapshotId()).toJobParameters(pipeline.definitionHash()), () -> {
+            registry.register(pipeline, request.actor());
+            support.planned(plan);
+          });
     } finally {
       support.discardPlanned(plan.runId()); // normally taken by the prepare step already
     }
@@ -80,6 +83,14 @@ public class RecomputeService {
     }
     return new RecomputeOutcome(RecomputeJobSupport.plan(execution), "completed", execution.getId(), result,
         Duration.ofNanos(System.nanoTime() - started));
+  }
+
+  /** For a dry run: the refusal a run would get now from its locks (another run on its target or source), or null. */
+  public String lockConflict(RecomputeRequest request) {
+    return jobRunner.lockConflict(RecomputeFeaturesJobConfiguration.JOB_NAME, new JobParametersBuilder()
+        .addString(RecomputeRequest.SOURCE, request.source())
+        .addString(RecomputeRequest.TARGET, request.target())
+        .toJobParameters());
   }
 
   /** Continues a failed (or killed) recompute: the completed partitions are kept. */

@@ -1,11 +1,15 @@
 package org.rollbackjobs.jobs.index;
 
+import java.util.List;
 import javax.sql.DataSource;
 import org.rollbackjobs.jobs.config.VectorProperties;
+import org.rollbackjobs.jobs.launch.GuardedJob;
 import org.rollbackjobs.jobs.launch.JobOutcomes;
+import org.rollbackjobs.jobs.launch.LockClaim;
 import org.rollbackjobs.vector.embedding.EmbeddingVersion;
 import org.rollbackjobs.vector.source.Document;
 import org.springframework.batch.core.Job;
+import org.springframework.batch.core.JobParameters;
 import org.springframework.batch.core.Step;
 import org.springframework.batch.core.StepExecution;
 import org.springframework.batch.core.configuration.annotation.StepScope;
@@ -47,6 +51,21 @@ public class RebuildIndexJobConfiguration {
   @Bean
   Job switchBackIndex(JobRepository jobRepository, Step switchBack, JobOutcomes outcomes) {
     return new JobBuilder(SWITCH_BACK_JOB_NAME, jobRepository).listener(outcomes).start(switchBack).build();
+  }
+
+  /** One rebuild or switch-back of an index at a time (their subject, {@code schema.index}, is the lock's name). */
+  @Bean
+  static GuardedJob rebuildIndexLocks() {
+    return new GuardedJob(JOB_NAME, RebuildIndexJobConfiguration::indexLock);
+  }
+
+  @Bean
+  static GuardedJob switchBackIndexLocks() {
+    return new GuardedJob(SWITCH_BACK_JOB_NAME, RebuildIndexJobConfiguration::indexLock);
+  }
+
+  private static List<LockClaim> indexLock(JobParameters parameters) {
+    return List.of(LockClaim.exclusive(LockClaim.Kind.INDEX, parameters.getString(RebuildIndexRequest.INDEX)));
   }
 
   @Bean

@@ -8,11 +8,9 @@ import java.time.LocalDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.rollbackjobs.jobs.launch.Attempt;
 import org.rollbackjobs.jobs.launch.JobOutcomes;
 import org.rollbackjobs.jobs.launch.JobRunner;
-import org.rollbackjobs.jobs.launch.RefusedException;
 import org.rollbackjobs.jobs.store.StoredJson;
 import org.rollbackjobs.vector.embedding.EmbeddingCache;
 import org.rollbackjobs.vector.embedding.EmbeddingVersion;
@@ -24,26 +22,23 @@ import org.rollbackjobs.vector.index.ValidationFailedException;
 import org.rollbackjobs.vector.source.DocumentSource;
 import org.springframework.batch.core.JobExecution;
 import org.springframework.batch.core.StepExecution;
-import org.springframework.batch.core.explore.JobExplorer;
 import org.springframework.stereotype.Service;
 
 /**
  * Validates a rebuild (or switch-back) completely before anything changes, refuses what a guard forbids, then
- * runs the job. Bad input never reaches the job: it is refused here (exit 2); a quarantined version or a rebuild of
- * the same index that still runs is refused (exit 4).
+ * runs the job. Bad input never reaches the job: it is refused here (exit 2); a quarantined version is refused
+ * (exit 4), and so is a rebuild or switch-back of an index another one runs on (the index's lock, taken by
+ * {@link JobRunner} for the job's whole run).
  */
 @Service
 public class RebuildIndexService {
   private final RebuildIndexFactory factory;
   private final JobRunner jobRunner;
-  private final JobExplorer explorer;
   private final JobOutcomes outcomes;
 
-  public RebuildIndexService(RebuildIndexFactory factory, JobRunner jobRunner, JobExplorer explorer,
-      JobOutcomes outcomes) {
+  public RebuildIndexService(RebuildIndexFactory factory, JobRunner jobRunner, JobOutcomes outcomes) {
     this.factory = factory;
     this.jobRunner = jobRunner;
-    this.explorer = explorer;
     this.outcomes = outcomes;
   }
 
@@ -79,14 +74,12 @@ public class RebuildIndexService {
 
   public RebuildOutcome rebuild(RebuildIndexRequest request) {
     Attempt attempt = request.attempt();
-    Planned planned = outcomes.check(attempt, () -> {
-      Planned checked = plan(request);
-      refuseWhileRunning(request.subject());
-      return checked;
-    });
+    Planned planned = outcomes.check(attempt, () -> plan(request));
     RebuildPlan plan = planned.plan();
     if (plan.noop()) {
-      List<IndexBuild> retired = IndexRebuild.of(factory.dataSource()).index(request.indexName()).retire();
+      // retiring changes the index: under the lock a rebuild holds (another rebuild of it that runs refuses this)
+      List<IndexBuild> retired = jobRunner.underLocks(attempt, RebuildIndexJobConfiguration.JOB_NAME,
+          request.toJobParameters(), () -> IndexRebuild.of(factory.dataSource()).index(request.indexName()).retire());
       Map<String, Object> details = new LinkedHashMap<>();
       details.put("embedding", request.embedding());
       details.put("serving-build-id", plan.serving().servingBuildId());
@@ -111,11 +104,7 @@ public class RebuildIndexService {
 
   public SwitchBackOutcome switchBack(SwitchBackRequest request) {
     Attempt attempt = request.attempt();
-    SwitchBack.Plan plan = outcomes.check(attempt, () -> {
-      SwitchBack.Plan checked = planSwitchBack(request);
-      refuseWhileRunning(request.subject());
-      return checked;
-    });
+    SwitchBack.Plan plan = outcomes.check(attempt, () -> planSwitchBack(request));
     JobExecution execution = outcomes.completed(jobRunner.run(attempt,
         RebuildIndexJobConfiguration.SWITCH_BACK_JOB_NAME, request.toJobParameters()));
     return new SwitchBackOutcome(plan, read(execution, RebuildContext.SWITCH_BACK), execution.getId());
@@ -127,18 +116,14 @@ public class RebuildIndexService {
         .overrideQuarantine(request.overrideQuarantine()).reason(request.reason()).actor(request.actor());
   }
 
-  /** Another rebuild or switch-back of the same index that still runs: this one must wait. */
-  private void refuseWhileRunning(String subject) {
-    for (String job : List.of(RebuildIndexJobConfiguration.JOB_NAME, RebuildIndexJobConfiguration.SWITCH_BACK_JOB_NAME)) {
-      Set<JobExecution> running = explorer.findRunningJobExecutions(job);
-      for (JobExecution execution : running) {
-        boolean sameIndex = subject.equals(execution.getJobParameters().getString(RebuildIndexRequest.INDEX));
-        if (sameIndex && !JobRunner.processGone(execution).orElse(false)) {
-          throw new RefusedException("index " + subject + " is being rebuilt by job execution " + execution.getId()
-              + " (process " + execution.getJobParameters().getString(JobRunner.PROCESS_PID) + "); wait for it");
-        }
-      }
-    }
+  /** For a dry run: the refusal a rebuild would get now from its lock (another run on the index), or null. */
+  public String lockConflict(RebuildIndexRequest request) {
+    return jobRunner.lockConflict(RebuildIndexJobConfiguration.JOB_NAME, request.toJobParameters());
+  }
+
+  /** As {@link #lockConflict(RebuildIndexRequest)}, for a switch-back. */
+  public String lockConflict(SwitchBackRequest request) {
+    return jobRunner.lockConflict(RebuildIndexJobConfiguration.SWITCH_BACK_JOB_NAME, request.toJobParameters());
   }
 
   private RebuildOutcome outcomeOf(Planned planned, JobExecution execution) {

@@ -30,10 +30,12 @@ import org.springframework.stereotype.Component;
 @Component
 class RebuildTasklets {
   private static final Logger LOG = LoggerFactory.getLogger(RebuildTasklets.class);
+  private final UnfinishedBuilds unfinished;
   private final RebuildIndexFactory factory;
 
-  RebuildTasklets(RebuildIndexFactory factory) {
+  RebuildTasklets(RebuildIndexFactory factory, UnfinishedBuilds unfinished) {
     this.factory = factory;
+    this.unfinished = unfinished;
   }
 
   private static StepExecution step(ChunkContext chunk) {
@@ -141,12 +143,13 @@ class RebuildTasklets {
     return (contribution, chunk) -> {
       StepExecution step = step(chunk);
       RebuildIndexRequest request = RebuildContext.request(step);
+      List<Long> discarded = unfinished.discard(request.indexName(), step.getJobExecution());
       List<IndexBuild> retired = IndexRebuild.of(factory.dataSource()).index(request.indexName()).retire();
       long expired = factory.expireCache();
       RebuildContext.job(step).putString(RebuildContext.RETIRED,
           StoredJson.write(retired.stream().map(IndexBuild::toMap).toList()));
       JobOutcomes.details(RebuildContext.job(step), Map.of("retired-builds", retired.size(),
-          "cache-expired", expired));
+          "cache-expired", expired, "discarded-unfinished-builds", discarded));
       return RepeatStatus.FINISHED;
     };
   }

@@ -5,6 +5,7 @@ import java.net.UnknownHostException;
 import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.rollbackjobs.iceberg.BadInputException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +30,10 @@ import org.springframework.stereotype.Component;
  * <p>Every execution records the process that runs it ({@code process.pid}, {@code process.host}, non-identifying
  * parameters). An execution left STARTED by a process that died (SIGKILL, OOM, lost machine) can then be told
  * apart from one that still runs: {@link #restart} marks the dead one FAILED and restarts it; a live one is
- * refused.
+ * refused. One recorded on another host is restarted there (a recompute's spill files are on that host's disk).
+ *
+ * <p>A run holds its job's locks ({@link JobLocks}) from before its execution is recorded until it ends, restarts
+ * alike: a run refused by a lock changes nothing.
  */
 @Component
 public class JobRunner {
@@ -40,11 +44,14 @@ public class JobRunner {
   private final JobLauncher launcher;
   private final JobExplorer explorer;
   private final JobRepository repository;
+  private final JobLocks locks;
   /** Looked up when a job is launched: a job's own steps may launch other jobs through this runner. */
   private final ObjectProvider<Job> jobs;
 
-  public JobRunner(JobLauncher launcher, JobExplorer explorer, JobRepository repository, ObjectProvider<Job> jobs) {
+  public JobRunner(JobLauncher launcher, JobExplorer explorer, JobRepository repository, JobLocks locks,
+      ObjectProvider<Job> jobs) {
     this.launcher = launcher;
+    this.locks = locks;
     this.explorer = explorer;
     this.repository = repository;
     this.jobs = jobs;
@@ -52,18 +59,45 @@ public class JobRunner {
 
   /** Runs a job for an attempt, which travels with the parameters so that every run is audited alike. */
   public JobExecution run(Attempt attempt, String jobName, JobParameters parameters) {
-    return run(jobName, attempt.addTo(parameters));
+    return run(attempt, jobName, parameters, () -> {});
   }
 
-  private JobExecution run(String jobName, JobParameters parameters) {
+  /**
+   * As {@link #run(Attempt, String, JobParameters)}, with {@code beforeLaunch} done under the job's locks first: what
+   * a run changes before its job starts (a refused run changes nothing).
+   */
+  public JobExecution run(Attempt attempt, String jobName, JobParameters parameters, Runnable beforeLaunch) {
+    JobParameters withAttempt = attempt.addTo(parameters);
+    try (AdvisoryLocks.Held held = locks.acquire(attempt, jobName, withAttempt)) {
+      beforeLaunch.run();
+      return launch(jobName, withAttempt, held);
+    }
+  }
+
+  /** Does {@code work} (which launches no job) under the locks a run of the job would hold. */
+  public <T> T underLocks(Attempt attempt, String jobName, JobParameters parameters, Supplier<T> work) {
+    try (AdvisoryLocks.Held held = locks.acquire(attempt, jobName, attempt.addTo(parameters))) {
+      return work.get();
+    }
+  }
+
+  /** For a dry run: the refusal a run of the job would get from its locks now, or null. */
+  public String lockConflict(String jobName, JobParameters parameters) {
+    return locks.conflict(jobName, parameters);
+  }
+
+  private JobExecution launch(String jobName, JobParameters parameters, AdvisoryLocks.Held held) {
     Job job = jobs.stream().filter(j -> j.getName().equals(jobName)).findFirst().orElse(null);
     if (job == null) {
       throw new IllegalStateException("no job named " + jobName + "; jobs: " + jobs.stream().map(Job::getName).toList());
     }
-    JobParameters withProcess = new JobParametersBuilder(parameters)
+    JobParametersBuilder builder = new JobParametersBuilder(parameters)
         .addString(PROCESS_PID, Long.toString(ProcessHandle.current().pid()), false)
-        .addString(PROCESS_HOST, hostName(), false)
-        .toJobParameters();
+        .addString(PROCESS_HOST, hostName(), false);
+    if (held.backendPid() != null) {
+      builder.addString(JobLocks.LOCK_BACKEND, held.backendPid().toString(), false);
+    }
+    JobParameters withProcess = builder.toJobParameters();
     try {
       return ConcurrentLaunchRetry.launch(() -> launcher.run(job, withProcess),
           () -> lastExecutionId(jobName, withProcess));
@@ -79,10 +113,14 @@ public class JobRunner {
    */
   public JobExecution restart(long executionId) {
     JobExecution latest = latestOfInstance(execution(executionId));
-    if (latest.isRunning()) {
-      markAbandonedRunFailed(latest);
+    String jobName = latest.getJobInstance().getJobName();
+    JobParameters parameters = latest.getJobParameters();
+    try (AdvisoryLocks.Held held = locks.acquire(Attempt.of(jobName, parameters), jobName, parameters)) {
+      if (latest.isRunning()) {
+        markAbandonedRunFailed(latest);
+      }
+      return launch(jobName, parameters, held);
     }
-    return run(latest.getJobInstance().getJobName(), latest.getJobParameters());
   }
 
   /**

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.rollbackjobs.iceberg.catalog.CatalogLoader;
 import org.rollbackjobs.iceberg.snapshot.SnapshotTags;
@@ -68,6 +69,7 @@ public class ManifestCapture {
     long id = store.reserveId();
     String tag = Manifest.tagName(system.name(), id);
     ManifestContent content = withTag(preview.content(), tag);
+    removeOrphanTags(system.name(), content.tags());
     List<TagPin> created = new ArrayList<>();
     try {
       for (TagPin pin : content.tags()) {
@@ -88,6 +90,22 @@ public class ManifestCapture {
     }
     LOG.info("Captured manifest {} of {}: {} tags", id, system.name(), created.size());
     return id;
+  }
+
+  /**
+   * Removes the tags a capture of this system that died before storing its manifest left on the tables this one
+   * tags. Safe because the capture holds the system's capture lock: no other capture of it is between tagging and
+   * storing.
+   */
+  private void removeOrphanTags(String system, List<TagPin> tables) {
+    for (String name : tables.stream().map(TagPin::table).distinct().toList()) {
+      Table table = CatalogLoader.loadTable(catalog.getObject(), name);
+      for (OrphanTags.Orphan orphan : OrphanTags.of(name, table, system, store)) {
+        SnapshotTags.remove(table, orphan.tag());
+        LOG.warn("Removed tag {} of {}: a capture of {} died before storing manifest {}", orphan.tag(), name, system,
+            orphan.manifestId());
+      }
+    }
   }
 
   /** What the audit log records of a captured manifest. */

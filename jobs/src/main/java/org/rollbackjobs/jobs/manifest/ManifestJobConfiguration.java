@@ -1,7 +1,10 @@
 package org.rollbackjobs.jobs.manifest;
 
+import java.util.List;
 import java.util.Map;
+import org.rollbackjobs.jobs.launch.GuardedJob;
 import org.rollbackjobs.jobs.launch.JobOutcomes;
+import org.rollbackjobs.jobs.launch.LockClaim;
 import org.springframework.batch.core.Job;
 import org.springframework.batch.core.Step;
 import org.springframework.batch.core.job.builder.JobBuilder;
@@ -28,6 +31,12 @@ public class ManifestJobConfiguration {
   @Bean
   Job manifestCaptureJob(JobRepository jobRepository, Step captureManifest, JobOutcomes outcomes) {
     return new JobBuilder(CAPTURE_JOB, jobRepository).listener(outcomes).start(captureManifest).build();
+  }
+
+  /** One capture of a system's manifests at a time (see {@link OrphanTags}). */
+  @Bean
+  static GuardedJob manifestCaptureLocks() {
+    return new GuardedJob(CAPTURE_JOB, p -> List.of(LockClaim.exclusive(LockClaim.Kind.MANIFESTS, p.getString("system"))));
   }
 
   @Bean

@@ -1,6 +1,10 @@
 package org.rollbackjobs.jobs.restore;
 
+import java.util.List;
+import org.rollbackjobs.iceberg.catalog.TableName;
+import org.rollbackjobs.jobs.launch.GuardedJob;
 import org.rollbackjobs.jobs.launch.JobOutcomes;
+import org.rollbackjobs.jobs.launch.LockClaim;
 import org.springframework.batch.core.Job;
 import org.springframework.batch.core.Step;
 import org.springframework.batch.core.job.builder.JobBuilder;
@@ -18,6 +22,13 @@ public class RestoreJobConfiguration {
   @Bean
   Job restore(JobRepository jobRepository, Step restoreTable, JobOutcomes outcomes) {
     return new JobBuilder(JOB_NAME, jobRepository).listener(outcomes).start(restoreTable).build();
+  }
+
+  /** A restore writes its table: no other restore of it, and no recompute reading or writing it, meanwhile. */
+  @Bean
+  static GuardedJob restoreLocks() {
+    return new GuardedJob(JOB_NAME, p -> List.of(LockClaim.exclusive(LockClaim.Kind.TABLE,
+        TableName.parse(p.getString(RestoreRequest.TABLE)).toString())));
   }
 
   @Bean

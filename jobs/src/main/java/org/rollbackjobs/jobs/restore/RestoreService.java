@@ -12,6 +12,7 @@ import org.rollbackjobs.jobs.launch.JobRunner;
 import org.rollbackjobs.jobs.restore.RestoreService.RestoreOutcome;
 import org.rollbackjobs.jobs.store.StoredJson;
 import org.springframework.batch.core.JobExecution;
+import org.springframework.batch.core.JobParametersBuilder;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 
@@ -41,6 +42,15 @@ public class RestoreService {
     Attempt attempt = request.attempt();
     outcomes.check(attempt, () -> plan(request));
     return outcomeOf(jobRunner.run(attempt, RestoreJobConfiguration.JOB_NAME, request.toJobParameters()));
+  }
+
+  /**
+   * For a dry run: the refusal a restore would get now from its table's lock (another run on it), or null. Only the
+   * table decides the lock (a dry run has no reason, which a run's parameters need).
+   */
+  public String lockConflict(RestoreRequest request) {
+    return jobRunner.lockConflict(RestoreJobConfiguration.JOB_NAME,
+        new JobParametersBuilder().addString(RestoreRequest.TABLE, request.table()).toJobParameters());
   }
 
   /** Restarts a failed restore execution (same request, planned again against the table's current state). */

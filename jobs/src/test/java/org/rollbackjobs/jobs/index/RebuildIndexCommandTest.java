@@ -5,28 +5,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import javax.sql.DataSource;
+import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
-import java.util.UUID;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.apache.iceberg.Schema;
-import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.data.GenericRecord;
-import org.apache.iceberg.data.Record;
-import org.apache.iceberg.types.Types;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.rollbackjobs.iceberg.data.GenericDataFiles;
 import org.rollbackjobs.jobs.CliHarness;
-import org.rollbackjobs.jobs.launch.JobRunner;
-import org.springframework.batch.core.BatchStatus;
-import org.springframework.batch.core.JobExecution;
-import org.springframework.batch.core.JobParameters;
-import org.springframework.batch.core.JobParametersBuilder;
-import org.springframework.batch.core.repository.JobRepository;
+import org.rollbackjobs.jobs.MadeUpExecutions;
+import org.rollbackjobs.jobs.launch.AdvisoryLocks;
+import org.rollbackjobs.jobs.launch.JobLocks;
+import org.rollbackjobs.jobs.launch.LockClaim;
 import org.rollbackjobs.vector.embedding.BuiltInModel;
 import org.rollbackjobs.vector.embedding.Embedder;
 import org.rollbackjobs.vector.source.Document;
@@ -35,6 +34,8 @@ import org.rollbackjobs.vector.source.IcebergDocumentSource;
 import org.rollbackjobs.vector.testing.Documents;
 import org.rollbackjobs.vector.testing.Legacy;
 import org.rollbackjobs.vector.testing.Registry;
+import org.springframework.batch.core.JobExecution;
+import org.springframework.batch.core.JobParametersBuilder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -52,7 +53,8 @@ class RebuildIndexCommandTest extends CliHarness {
 
   @Autowired DataSource dataSource;
   @Autowired JdbcTemplate jdbc;
-  @Autowired JobRepository jobRepository;
+  @Autowired AdvisoryLocks locks;
+  @RegisterExtension final MadeUpExecutions madeUp = new MadeUpExecutions();
 
   Table table;
   /** The mixed index as the application made it, never changed: each test works on a copy. */
@@ -258,25 +260,16 @@ class RebuildIndexCommandTest extends CliHarness {
   @Test
   void aRebuildOfAnIndexThatAnotherLiveProcessIsRebuildingIsRefused() throws Exception {
     mixedIndex();
-    // what a rebuild running in another process looks like in the job repository
-    JobParameters running = new JobParametersBuilder()
-        .addString(RebuildIndexRequest.INDEX, app + ".docs")
-        .addString(RebuildIndexRequest.RUN_ID, "other-process")
-        .addString(JobRunner.PROCESS_PID, Long.toString(ProcessHandle.current().pid()), false)
-        .addString(JobRunner.PROCESS_HOST, java.net.InetAddress.getLocalHost().getHostName(), false)
-        .toJobParameters();
-    JobExecution other = jobRepository.createJobExecution(RebuildIndexJobConfiguration.JOB_NAME, running);
-    other.setStartTime(java.time.LocalDateTime.now());
-    other.setStatus(BatchStatus.STARTED);
-    jobRepository.update(other);
-    try {
+    // what a rebuild running in another process looks like: the index's lock held by its session, its execution
+    try (AdvisoryLocks.Held lock = locks.acquire(List.of(LockClaim.exclusive(LockClaim.Kind.INDEX, app + ".docs")),
+        conflict -> "held already")) {
+      JobExecution other = madeUp.running(RebuildIndexJobConfiguration.JOB_NAME, new JobParametersBuilder()
+          .addString(RebuildIndexRequest.INDEX, app + ".docs")
+          .addString(JobLocks.LOCK_BACKEND, lock.backendPid().toString(), false), "4711", "other-host");
       Result refused = rebuild("--embedding", A, "--force", "--reason", "second rebuild at once");
       assertThat(refused.exitCode()).as(refused.stderr()).isEqualTo(4);
-      assertThat(refused.json().get("error").asText()).contains("is being rebuilt by job execution " + other.getId());
-    } finally {
-      other.setStatus(BatchStatus.FAILED);
-      other.setEndTime(java.time.LocalDateTime.now());
-      jobRepository.update(other);
+      assertThat(refused.json().get("error").asText()).contains("index " + app + ".docs is being rebuilt by"
+          + " rebuild-index job execution " + other.getId() + " of process 4711 on host other-host");
     }
   }
 
