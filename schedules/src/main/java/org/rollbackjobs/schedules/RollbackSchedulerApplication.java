@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.rollbackjobs.schedules.file.BadSchedulesException;
-import org.rollbackjobs.schedules.file.Schedules;
 import org.rollbackjobs.schedules.file.SchedulesFile;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -25,45 +24,53 @@ public class RollbackSchedulerApplication {
       """;
 
   public static void main(String[] args) {
-    List<String> spring = new ArrayList<>();
-    Path file = null;
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (arg.equals("-h") || arg.equals("--help")) {
-        System.out.print(USAGE);
-        return;
-      } else if (arg.equals("--schedules")) {
-        if (i + 1 == args.length) {
-          fail("--schedules needs a file");
-        }
-        file = Path.of(args[++i]);
-      } else if (arg.startsWith("--schedules=")) {
-        file = Path.of(arg.substring("--schedules=".length()));
-      } else if (arg.startsWith("--") && arg.contains("=")) {
-        spring.add(arg);
-      } else {
-        fail("unknown argument '" + arg + "'; Spring properties are given as --name=value");
-      }
+    CommandLine line = CommandLine.parse(args);
+    if (line.exitCode() != null) {
+      (line.exitCode() == 0 ? System.out : System.err).print(line.message());
+      System.exit(line.exitCode());
     }
-    if (file == null) {
-      fail("--schedules FILE is required");
-    }
-    try {
-      Schedules schedules = SchedulesFile.read(file);
-      if (schedules.drills().isEmpty() && schedules.alerts().isEmpty()) {
-        fail(file + " has no drills and no alert rules");
-      }
-    } catch (BadSchedulesException e) {
-      System.err.println("error: " + e.getMessage());
-      System.exit(2);
-    }
-    spring.add("--rollback.scheduler.schedules=" + file.toAbsolutePath());
-    SpringApplication.run(RollbackSchedulerApplication.class, spring.toArray(String[]::new));
+    SpringApplication.run(RollbackSchedulerApplication.class, line.springArguments());
   }
 
-  private static void fail(String message) {
-    System.err.println("error: " + message);
-    System.err.print(USAGE);
-    System.exit(2);
+  /**
+   * The command line, checked before Spring starts: either arguments for Spring (the schedules file read and
+   * valid), or an exit code with what to print (0: help; 2: bad usage or a bad schedules file).
+   */
+  record CommandLine(String[] springArguments, Integer exitCode, String message) {
+    static CommandLine parse(String[] args) {
+      List<String> spring = new ArrayList<>();
+      Path file = null;
+      for (int i = 0; i < args.length; i++) {
+        String arg = args[i];
+        if (arg.equals("-h") || arg.equals("--help")) {
+          return new CommandLine(null, 0, USAGE);
+        } else if (arg.equals("--schedules")) {
+          if (i + 1 == args.length) {
+            return usage("--schedules needs a file");
+          }
+          file = Path.of(args[++i]);
+        } else if (arg.startsWith("--schedules=")) {
+          file = Path.of(arg.substring("--schedules=".length()));
+        } else if (arg.startsWith("--") && arg.contains("=")) {
+          spring.add(arg);
+        } else {
+          return usage("unknown argument '" + arg + "'; Spring properties are given as --name=value");
+        }
+      }
+      if (file == null) {
+        return usage("--schedules FILE is required");
+      }
+      try {
+        SchedulesFile.read(file);
+      } catch (BadSchedulesException e) {
+        return new CommandLine(null, 2, "error: " + e.getMessage() + "\n");
+      }
+      spring.add("--rollback.scheduler.schedules=" + file.toAbsolutePath());
+      return new CommandLine(spring.toArray(String[]::new), null, null);
+    }
+
+    private static CommandLine usage(String problem) {
+      return new CommandLine(null, 2, "error: " + problem + "\n" + USAGE);
+    }
   }
 }

@@ -148,6 +148,15 @@ class AlertsTest {
           .contains("\"ignored\":1");
       Thread.sleep(500);
       assertThat(schedulers.commands()).hasSize(commands.size() + 2);
+
+      String base = "http://127.0.0.1:" + scheduler.getEnvironment().getProperty("local.server.port");
+      String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/prometheus")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(metrics).contains("rollback_scheduler_alerts_total{outcome=\"acted\"} 1.0",
+          "rollback_scheduler_alerts_total{outcome=\"deduplicated\"} 6.0",
+          "rollback_scheduler_alerts_total{outcome=\"received\"} 8.0");
+      assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/health")).build(),
+          HttpResponse.BodyHandlers.ofString()).body()).contains("\"status\":\"UP\"");
     }
   }
 

@@ -48,6 +48,13 @@ class SchedulesFileTest {
   }
 
   @Test
+  void theExampleFileIsValid() {
+    Schedules example = SchedulesFile.read(Path.of("examples/schedules.yml"));
+    assertThat(example.drills()).hasSize(2);
+    assertThat(example.alerts()).singleElement().satisfies(a -> assertThat(a.autoApproveUpToLevel()).isEqualTo(2));
+  }
+
+  @Test
   void defaults() {
     DrillRule drill = parse("drills: [{system-file: /etc/rollback/s.yml, cron: '0 */5 * * * *'}]").drills().get(0);
     assertThat(drill.inject()).isEqualTo("none");
