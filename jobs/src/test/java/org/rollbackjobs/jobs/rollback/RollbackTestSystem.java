@@ -13,11 +13,11 @@ import org.rollbackjobs.vector.testing.Documents;
  * {@code ns.txn}, feature table {@code customer_features} computed from it, index {@code docs} over {@code ns.docs},
  * model {@code churn} trained on both.
  */
-final class RollbackTestSystem {
+public final class RollbackTestSystem {
   private RollbackTestSystem() {}
 
   /** Creates {@code ns.txn} (two loads) and {@code ns.docs}; returns the snapshot of the second load. */
-  static long createTables(Catalog catalog, String ns, int documents) {
+  public static long createTables(Catalog catalog, String ns, int documents) {
     Table txn = TxnSource.create(catalog, ns + ".txn");
     TxnSource.append(txn, TxnSource.rows(TxnSource.SCHEMA, 31, 1_500, 80), 2);
     long second = TxnSource.append(txn, TxnSource.rows(TxnSource.SCHEMA, 32, 1_500, 120), 2);
@@ -26,7 +26,7 @@ final class RollbackTestSystem {
   }
 
   /** Writes the system file; the model gets a retrain webhook when {@code retrainWebhook} is not null. */
-  static Path writeSystemFile(String ns, String embedding, String retrainWebhook) throws IOException {
+  public static Path writeSystemFile(String ns, String embedding, String retrainWebhook) throws IOException {
     Path file = Files.createTempDirectory("systems").resolve(ns + ".yml");
     String trigger = retrainWebhook == null ? "" : "    trigger:\n      webhook: " + retrainWebhook + "\n";
     Files.writeString(file, """
