@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.iceberg.Table;
 import org.junit.jupiter.api.Test;
 import org.rollbackjobs.iceberg.verify.DatasetCheck;
 import org.rollbackjobs.iceberg.verify.FeatureTableCheck;
-import org.rollbackjobs.jobs.rollback.RollbackSystemHarness;
 import org.rollbackjobs.jobs.rollback.SystemLock;
 import org.rollbackjobs.vector.verify.IndexFinding;
 
@@ -20,7 +17,7 @@ import org.rollbackjobs.vector.verify.IndexFinding;
  * index and a model): the rollback runs in a sandbox, and production must be exactly as before, by the drill's
  * own fingerprints and by direct reads of the tables' main snapshots, the serving view and the registries.
  */
-class DrillTest extends RollbackSystemHarness {
+class DrillTest extends DrillTestSystem {
   @Test
   void aDrillOfTheIncidentRollsBackTheSandboxAndLeavesProductionAsItWas() {
     incident();
@@ -139,46 +136,6 @@ class DrillTest extends RollbackSystemHarness {
     }
     assertThat(jdbc.queryForObject("SELECT count(*) FROM rollback.drills WHERE system = ?", Long.class, ns)).isZero();
     assertThat(production()).isEqualTo(production);
-  }
-
-  /** Production read directly: main snapshots and refs, the serving view, the registries, the manifests. */
-  private Map<String, Object> production() {
-    Map<String, Object> state = new LinkedHashMap<>();
-    for (String name : List.of(ns + ".txn", ns + ".customer_features", ns + ".docs")) {
-      Table table = table(name);
-      state.put(name + " main", table.currentSnapshot().snapshotId());
-      Map<String, Object> refs = new java.util.TreeMap<>(table.refs());
-      refs.keySet().removeIf(ref -> ref.startsWith("drill-")); // a kept sandbox's branch is not production
-      state.put(name + " refs", refs.toString());
-      state.put(name + " schema", table.schema().schemaId());
-    }
-    state.put("view", jdbc.queryForObject("SELECT pg_get_viewdef(?::regclass)", String.class, ns + ".docs"));
-    state.put("serving", jdbc.queryForList("SELECT * FROM rollback.vector_indexes WHERE index_schema = ?", ns));
-    state.put("builds", jdbc.queryForList("SELECT * FROM rollback.index_builds WHERE index_schema = ? ORDER BY id",
-        ns));
-    state.put("embedding registry", jdbc.queryForList("SELECT * FROM rollback.embedding_versions ORDER BY name"));
-    state.put("manifests", jdbc.queryForList("SELECT id, content::text FROM rollback.manifests WHERE system = ?"
-        + " ORDER BY id", ns));
-    state.put("retrain", jdbc.queryForList("SELECT request_key FROM rollback.retrain_requests WHERE system = ?"
-        + " ORDER BY id", ns));
-    return state;
-  }
-
-  private void assertNoSandbox(String run) {
-    for (String name : List.of(ns + ".txn", ns + ".customer_features")) {
-      assertThat(table(name).refs()).as(name).doesNotContainKey("drill-" + run);
-    }
-    assertThat(jdbc.queryForObject("SELECT count(*) FROM pg_namespace WHERE nspname = ?", Long.class,
-        "rollback_drill_" + run)).isZero();
-    assertThat(jdbc.queryForObject("SELECT count(*) FROM rollback.index_builds WHERE index_schema = ?", Long.class,
-        "rollback_drill_" + run)).isZero();
-  }
-
-  private Result drill(String... more) {
-    List<String> args = new ArrayList<>(List.of("drill", "--system-file", systemFile.toString(), "--reason",
-        "monthly drill", "--json"));
-    args.addAll(List.of(more));
-    return run(args.toArray(String[]::new));
   }
 
   private static List<String> kinds(JsonNode findings) {

@@ -3,9 +3,11 @@ package org.rollbackjobs.jobs.rollback;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.rollbackjobs.iceberg.features.TxnSource;
 import org.rollbackjobs.vector.index.BuildRetirer;
@@ -17,7 +19,12 @@ import org.rollbackjobs.vector.index.IndexName;
  * from it with another pipeline version, the index rebuilt with another model of the same dimension, and the model
  * retrained on all that (manifest 2). Each test has a system of its own.
  */
-class SystemRollbackTest extends RollbackSystemHarness {
+class SystemRollbackTest extends RollbackTestSystem {
+  @BeforeEach
+  void system() throws IOException {
+    knownGoodSystem("rb", 30, null);
+  }
+
   @Test
   void theWholeSystemGoesBackToTheManifestWithApprovalsAndVerifiesClean() {
     incident();
