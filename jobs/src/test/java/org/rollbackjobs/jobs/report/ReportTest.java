@@ -3,13 +3,19 @@ package org.rollbackjobs.jobs.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.rollbackjobs.jobs.CliHarness;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -68,6 +74,50 @@ class ReportTest extends CliHarness {
     String content = Files.readString(page);
     assertThat(content).startsWith("<!DOCTYPE html>").contains(system, "75 %", "2.0 s", "15.0 s", "<svg")
         .doesNotContain("<script", "http://", "https://");
+
+    // rendered by a browser: no console message, the figures in the document, the phases drawn as bars
+    String dom = chromium(page, "--dump-dom");
+    assertThat(dom).contains("<table id=\"figures\">", system, "75 %", "2.0 s", "4.0 s", "15.0 s", "67 %");
+    Path png = page.resolveSibling(page.getFileName() + ".png");
+    chromium(page, "--screenshot=" + png, "--window-size=1000,1400");
+    BufferedImage shot = ImageIO.read(png.toFile());
+    assertThat(pixels(shot, 0x4e79a7)).as("first phase's bars (sandbox)").isGreaterThan(4 * 14 * 20);
+    assertThat(pixels(shot, 0xf28e2b)).as("second phase's bars (rollback)").isGreaterThan(4 * 14 * 400);
+  }
+
+  /**
+   * Runs Debian's headless Chromium on the page; returns its stdout. It must end well and the page must log nothing
+   * to the console (the page has no script: a message would be an error, a blocked resource say).
+   */
+  private static String chromium(Path page, String... what) throws Exception {
+    Path out = Files.createTempFile("chromium", ".out");
+    Path err = Files.createTempFile("chromium", ".err");
+    List<String> command = new ArrayList<>(List.of("chromium", "--headless", "--no-sandbox", "--disable-gpu",
+        "--enable-logging=stderr", "--v=0", "--user-data-dir=" + Files.createTempDirectory("chromium")));
+    command.addAll(List.of(what));
+    command.add(page.toUri().toString());
+    Process process;
+    try {
+      process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    } catch (IOException e) {
+      throw new AssertionError("the HTML page is checked in headless Chromium: install Debian's chromium package"
+          + " (apt-get install chromium; .ci/run does)", e);
+    }
+    assertThat(process.waitFor(2, TimeUnit.MINUTES)).as("chromium finished").isTrue();
+    String log = Files.readString(err);
+    assertThat(process.exitValue()).as(log).isZero();
+    assertThat(log.lines().filter(l -> l.contains(":CONSOLE")).toList()).as("console messages").isEmpty();
+    return Files.readString(out);
+  }
+
+  private static long pixels(BufferedImage image, int rgb) {
+    long count = 0;
+    for (int y = 0; y < image.getHeight(); y++) {
+      for (int x = 0; x < image.getWidth(); x++) {
+        count += (image.getRGB(x, y) & 0xffffff) == rgb ? 1 : 0;
+      }
+    }
+    return count;
   }
 
   @Test
