@@ -23,8 +23,8 @@ import picocli.CommandLine.Spec;
         "The sandbox: an Iceberg branch drill-<run-id> of every dataset and feature table, made from its current"
             + " main snapshot (with a short max-ref-age, rollback.drill.branch-max-age), and a PostgreSQL schema"
             + " rollback_drill_<run-id> where the indexes are built with their serving views (the embedding registry"
-            + " is only read; cached vectors are reused). Models: nothing is sent; the retrain trigger is probed and a"
-            + " registry alias read.",
+            + " is only read; cached vectors are reused). Models: nothing is sent; the retrain trigger is probed, a"
+            + " registry alias read and its pinned version looked up.",
         "The rollback is the one 'rollback' runs (same planner, component jobs and verify), under the system's lock"
             + " (exit 4 while a rollback or drill of the system runs). Production (main snapshots, serving views and"
             + " builds, registries, manifests) is fingerprinted before and after: any difference fails the drill.",

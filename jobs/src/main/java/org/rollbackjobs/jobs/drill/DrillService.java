@@ -142,7 +142,11 @@ public class DrillService {
       components = run.components();
       jobPhases(run.execution()).forEach(phases::add);
       if (run.error() != null) {
-        error = "the rollback in the sandbox failed: " + run.error();
+        // the job's own message names only the step; a component that failed says why
+        List<String> failures = run.components().stream().filter(c -> c.get("error") != null)
+            .map(c -> c.get("component") + " " + c.get("name") + ": " + c.get("error")).toList();
+        error = "the rollback in the sandbox failed: " + (failures.isEmpty() ? run.error()
+            : String.join("; ", failures));
         failureCode = ExitCodes.of(JobRunner.failure(run.execution())) == ExitCodes.REFUSED ? ExitCodes.REFUSED
             : ExitCodes.FAILED;
       }

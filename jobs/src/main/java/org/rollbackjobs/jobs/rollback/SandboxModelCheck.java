@@ -18,8 +18,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * What a drill does for a model or prompt instead of retraining it or setting its alias: nothing is sent or moved.
- * A retrain trigger is probed (an HTTP OPTIONS: any answer means reachable), a registry alias is read (the registry
- * answers, and the alias and the pinned version are recorded). A component that cannot be reached fails the
+ * A retrain trigger is probed (an HTTP OPTIONS: any answer means reachable), a registry alias is read and the pinned
+ * version looked up (it must exist: the alias would be pointed at it); the alias and the pinned version are recorded. A component that cannot be reached fails the
  * drill's component step: the real rollback would fail there too.
  */
 @Component
@@ -37,9 +37,15 @@ class SandboxModelCheck {
     if (ComponentAction.SET_ALIAS.equals(action.action())) {
       RegistrySpec registry = ComponentAction.PROMPT.equals(action.component())
           ? system.prompt(action.name()).registry() : system.model(action.name()).registry();
-      String current = mlflow.aliasVersion(action.component() + " " + action.name(), registry.mlflow()).orElse(null);
+      String owner = action.component() + " " + action.name();
+      String current = mlflow.aliasVersion(owner, registry.mlflow()).orElse(null);
+      if (!mlflow.versionExists(owner, registry.mlflow(), action.to())) {
+        throw new IllegalStateException(owner + ": the pinned version " + action.to() + " of "
+            + registry.mlflow().name() + " does not exist in MLflow; the rollback could not point alias "
+            + registry.mlflow().alias() + " at it");
+      }
       result.put("status", "checked");
-      result.put("check", "registry alias readable; nothing set in a drill");
+      result.put("check", "registry alias readable and the pinned version exists; nothing set in a drill");
       result.put("alias-version", current == null ? "unset" : current);
       result.put("pinned-version", action.to());
       return result;
