@@ -114,6 +114,41 @@ class SystemRollbackTest extends RollbackTestSystem {
         .containsExactly(GOOD_MODEL);
   }
 
+  @Test
+  void anIndexChangedInPlaceIsRebuiltThoughItStillServesThePinnedBuild() {
+    // a fifth of the pinned build's vectors relabelled as another model's: the serving build is still the pinned one,
+    // so a rebuild at the pins that is not forced would see an equivalent build serving and do nothing
+    String buildTable = jdbc.queryForObject("SELECT build_table FROM rollback.index_builds WHERE index_schema = ?"
+        + " AND index_name = 'docs' AND status = 'serving'", String.class, ns);
+    jdbc.update("UPDATE " + ns + "." + buildTable + " SET embedding_version = ? WHERE doc_id IN (SELECT doc_id FROM "
+        + ns + "." + buildTable + " ORDER BY doc_id LIMIT 6)", OTHER_MODEL);
+    assertThat(verify(goodManifest).exitCode()).isEqualTo(3);
+
+    List<String> args = List.of("rollback", "--system-file", systemFile.toString(), "--to-manifest",
+        Long.toString(goodManifest), "--reason", "vectors changed in place", "--json");
+    JsonNode plan = run(concat(args, "--dry-run")).json();
+    assertThat(actions(plan)).contains("index docs rebuild");
+    String planId = plan.get("plan-id").asText();
+    int approver = 0;
+    for (JsonNode role : plan.get("approvals").get("missing")) {
+      ok(run("approve", "--system-file", systemFile.toString(), "--plan", planId, "--approver", "approver"
+          + approver++, "--role", role.asText(), "--reason", "mixed vectors confirmed"));
+    }
+
+    Result done = run(args.toArray(String[]::new));
+    assertThat(done.exitCode()).as(done.stderr() + done.stdout()).isZero();
+    assertThat(component(done.json(), "index").get("status").asText()).isEqualTo("completed");
+    assertThat(done.json().get("verify").get("clean").asBoolean()).isTrue();
+    assertThat(jdbc.queryForList("SELECT DISTINCT embedding_version FROM " + ns + ".docs", String.class))
+        .containsExactly(GOOD_MODEL);
+  }
+
+  private static String[] concat(List<String> args, String... more) {
+    List<String> all = new ArrayList<>(args);
+    all.addAll(List.of(more));
+    return all.toArray(String[]::new);
+  }
+
   private static JsonNode component(JsonNode result, String kind) {
     for (JsonNode c : result.get("components")) {
       if (c.get("component").asText().equals(kind)) {
