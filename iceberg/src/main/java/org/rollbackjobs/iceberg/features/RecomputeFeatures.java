@@ -49,6 +49,7 @@ public final class RecomputeFeatures {
   private String source;
   private Long sourceSnapshotId;
   private String target;
+  private String targetBranch;
   private String runId = UUID.randomUUID().toString();
   private int threads = Runtime.getRuntime().availableProcessors();
   private long memoryPerWorker = defaultMemoryPerWorker(threads);
@@ -90,6 +91,17 @@ public final class RecomputeFeatures {
 
   public RecomputeFeatures target(String table) {
     this.target = table;
+    this.plan = null;
+    return this;
+  }
+
+  /**
+   * Commits to this branch of the feature table instead of main, as Iceberg's {@code SnapshotUpdate.toBranch}.
+   * The table and the branch must exist. The table's schema is not changed (it belongs to the table, not to a
+   * branch): the pipeline's columns must be columns of the table, of the same types; others stay, null on the branch.
+   */
+  public RecomputeFeatures toBranch(String branch) {
+    this.targetBranch = org.rollbackjobs.iceberg.snapshot.Refs.isMain(branch) ? null : branch;
     this.plan = null;
     return this;
   }
@@ -137,7 +149,7 @@ public final class RecomputeFeatures {
       Objects.requireNonNull(pipeline, "pipeline");
       Objects.requireNonNull(source, "source");
       Objects.requireNonNull(target, "target");
-      plan = RecomputePlanner.plan(catalog, pipeline, source, sourceSnapshotId, target, runId, threads);
+      plan = RecomputePlanner.plan(catalog, pipeline, source, sourceSnapshotId, target, targetBranch, runId, threads);
     }
     return plan;
   }

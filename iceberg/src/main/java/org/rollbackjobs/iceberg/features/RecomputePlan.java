@@ -26,6 +26,7 @@ import org.apache.iceberg.SchemaParser;
  * @param upToDate the feature table already holds this pipeline version's output for this source snapshot
  * @param rows record count of the source files (before delete files are applied)
  * @param buckets reduce buckets (0 for a row-wise pipeline)
+ * @param targetBranch the feature table's branch the commit goes to (null: main)
  */
 public record RecomputePlan(
     String runId,
@@ -52,7 +53,8 @@ public record RecomputePlan(
     int deleteFiles,
     long splitSize,
     int partitions,
-    int buckets) {
+    int buckets,
+    String targetBranch) {
 
   private static final ObjectMapper JSON = JsonMapper.builder()
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

@@ -36,7 +36,7 @@ final class RecomputePlanner {
   private RecomputePlanner() {}
 
   static RecomputePlan plan(Catalog catalog, FeaturePipeline pipeline, String sourceName, Long snapshotId,
-      String targetName, String runId, int threads) {
+      String targetName, String targetBranch, String runId, int threads) {
     checkShape(pipeline);
     TableIdentifier sourceId = TableName.parse(sourceName);
     TableIdentifier targetId = TableName.parse(targetName);
@@ -48,7 +48,7 @@ final class RecomputePlanner {
     Schema snapshotSchema = snapshot.schemaId() == null ? source.schema() : source.schemas().get(snapshot.schemaId());
     Schema projection = projection(pipeline, source, snapshot, snapshotSchema);
 
-    FeatureTables.Planned target = FeatureTables.plan(catalog, targetId, pipeline.outputSchema());
+    FeatureTables.Planned target = FeatureTables.plan(catalog, targetId, pipeline.outputSchema(), targetBranch);
     String normalisedSource = sourceId.toString();
     boolean upToDate = target.exists() && target.changes().isEmpty()
         && lineageMatches(target.currentSummary(), normalisedSource, snapshot.snapshotId(), pipeline);
@@ -75,7 +75,7 @@ final class RecomputePlanner {
         SchemaParser.toJson(projection), pipeline.name(), pipeline.version(), pipeline.definitionHash(),
         pipeline.origin(), pipeline.isKeyed(), targetId.toString(), target.exists(), target.currentSnapshotId(),
         target.location(), SchemaParser.toJson(target.schema()), Map.copyOf(target.properties()), target.changes(),
-        upToDate, files.size(), splits.size(), rows, deletes.size(), splitSize, partitions, buckets);
+        upToDate, files.size(), splits.size(), rows, deletes.size(), splitSize, partitions, buckets, targetBranch);
   }
 
   /**

@@ -15,7 +15,6 @@ import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.OverwriteFiles;
 import org.apache.iceberg.RowDelta;
 import org.apache.iceberg.Snapshot;
-import org.apache.iceberg.SnapshotRef;
 import org.apache.iceberg.SnapshotUpdate;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableMetadata;
@@ -26,11 +25,13 @@ import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.util.ContentFileUtil;
 import org.rollbackjobs.iceberg.BadInputException;
 import org.rollbackjobs.iceberg.ConcurrentChangeException;
+import org.rollbackjobs.iceberg.snapshot.Refs;
 import org.rollbackjobs.iceberg.snapshot.SnapshotResolver;
 import org.rollbackjobs.iceberg.snapshot.SnapshotTarget;
 
 /**
- * A pending restore of one table's main branch to an earlier snapshot, in the style of Iceberg's own pending
+ * A pending restore of one table's main branch (or another branch: {@link #toBranch(String)}) to an earlier
+ * snapshot, in the style of Iceberg's own pending
  * updates: configure, {@link #plan()} (validates, changes nothing), then {@link #commit()}.
  *
  * <pre>
@@ -50,6 +51,7 @@ public final class RestoreTable {
   private final Map<String, String> summary = new LinkedHashMap<>();
   private SnapshotTarget target;
   private RestoreMode mode = RestoreMode.COMMIT;
+  private String branch;
 
   private TableMetadata base;
   private SnapshotFiles currentFiles;
@@ -80,6 +82,16 @@ public final class RestoreTable {
     return this;
   }
 
+  /**
+   * Restores this branch instead of main, as Iceberg's {@code SnapshotUpdate.toBranch}: main and every other
+   * branch stay as they are (a drill restores its own branch). The branch must exist.
+   */
+  public RestoreTable toBranch(String branchName) {
+    this.branch = Refs.isMain(branchName) ? null : branchName;
+    this.plan = null;
+    return this;
+  }
+
   /** Records a property in the restore snapshot's summary (lineage); ignored in pointer mode, which makes no snapshot. */
   public RestoreTable set(String key, String value) {
     if (value != null) {
@@ -99,7 +111,7 @@ public final class RestoreTable {
     table.refresh(); // refreshes ops too: target and base come from the same metadata
     base = ops.current();
     Snapshot to = SnapshotResolver.resolve(table, target);
-    Snapshot from = base.currentSnapshot();
+    Snapshot from = Refs.head(table, branch);
     currentFiles = SnapshotFiles.of(table, from);
     targetFiles = SnapshotFiles.of(table, to);
 
@@ -151,7 +163,7 @@ public final class RestoreTable {
   private void movePointer(RestorePlan p) {
     // a commit against the planned base: the catalog refuses it if anyone committed since planning
     TableMetadata updated = TableMetadata.buildFrom(base)
-        .setBranchSnapshot(p.toSnapshotId(), SnapshotRef.MAIN_BRANCH)
+        .setBranchSnapshot(p.toSnapshotId(), Refs.name(branch))
         .build();
     ops.commit(base, updated);
   }
@@ -191,6 +203,9 @@ public final class RestoreTable {
       update = delta;
     }
     summary.forEach(update::set);
+    if (branch != null) {
+      update.toBranch(branch);
+    }
     update.set(Lineage.TARGET_SNAPSHOT, Long.toString(p.toSnapshotId()));
     if (p.fromSnapshotId() != null) {
       update.set(Lineage.FROM_SNAPSHOT, Long.toString(p.fromSnapshotId()));
@@ -227,7 +242,7 @@ public final class RestoreTable {
   }
 
   private long currentId() {
-    Snapshot current = table.currentSnapshot();
+    Snapshot current = Refs.head(table, branch);
     return current == null ? -1L : current.snapshotId();
   }
 

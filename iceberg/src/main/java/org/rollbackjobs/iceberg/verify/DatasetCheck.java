@@ -16,6 +16,7 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
 import org.rollbackjobs.iceberg.features.engine.SourceReader;
+import org.rollbackjobs.iceberg.snapshot.Refs;
 
 /**
  * Checks that a dataset's current content equals its pinned snapshot's: the same data files with the same
@@ -33,6 +34,7 @@ public final class DatasetCheck {
   private final Table table;
   private String name;
   private long pinned;
+  private String ref;
   private int examples = 5;
   private long rowComparisonLimit = 20_000_000L;
 
@@ -55,6 +57,12 @@ public final class DatasetCheck {
     return this;
   }
 
+  /** Checks this branch instead of main (as Iceberg's {@code TableScan.useRef}): a drill's sandbox. */
+  public DatasetCheck useRef(String branch) {
+    this.ref = branch;
+    return this;
+  }
+
   public DatasetCheck exampleLimit(int limit) {
     this.examples = limit;
     return this;
@@ -73,7 +81,7 @@ public final class DatasetCheck {
       return List.of(new TableFinding(SNAPSHOT_MISSING, name + ": the pinned snapshot " + pinned + " no longer"
           + " exists (expired?); the content cannot be compared", 1, List.of(String.valueOf(pinned))));
     }
-    Snapshot current = table.currentSnapshot();
+    Snapshot current = Refs.head(table, ref);
     if (current != null && current.snapshotId() == pinned) {
       return List.of();
     }

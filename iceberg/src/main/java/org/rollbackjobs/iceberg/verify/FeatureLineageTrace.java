@@ -33,7 +33,12 @@ public final class FeatureLineageTrace {
   }
 
   public static Trace of(Table table) {
-    Snapshot snapshot = table.currentSnapshot();
+    return of(table, table.currentSnapshot());
+  }
+
+  /** The lineage of the content at {@code head} (the head of a branch). */
+  public static Trace of(Table table, Snapshot head) {
+    Snapshot snapshot = head;
     for (int hops = 0; snapshot != null && hops < 10_000; hops++) {
       Map<String, String> summary = snapshot.summary() == null ? Map.of() : snapshot.summary();
       if (FeatureLineage.OPERATION_RECOMPUTE.equals(summary.get(FeatureLineage.OPERATION))) {

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
@@ -24,6 +25,7 @@ import org.rollbackjobs.iceberg.features.RecomputePlan;
 import org.rollbackjobs.iceberg.features.RowTransform;
 import org.rollbackjobs.iceberg.features.engine.InputWidening;
 import org.rollbackjobs.iceberg.features.engine.SourceReader;
+import org.rollbackjobs.iceberg.snapshot.Refs;
 
 /**
  * Checks a feature table against what a manifest pins: its lineage must name the pinned source snapshot and
@@ -47,6 +49,7 @@ public final class FeatureTableCheck {
   private FeaturePipeline pipeline;
   private String source;
   private long sourceSnapshot;
+  private String ref;
   private long sampleKeys = 1_000_000L;
   private int examples = 5;
 
@@ -77,6 +80,12 @@ public final class FeatureTableCheck {
     return this;
   }
 
+  /** Checks this branch of the feature table instead of main (as Iceberg's {@code TableScan.useRef}). */
+  public FeatureTableCheck useRef(String branch) {
+    this.ref = branch;
+    return this;
+  }
+
   public FeatureTableCheck exampleLimit(int limit) {
     this.examples = limit;
     return this;
@@ -90,7 +99,7 @@ public final class FeatureTableCheck {
     RecomputePlan plan;
     try {
       plan = RecomputeFeatures.of(catalog).pipeline(pipeline).source(source).sourceSnapshot(sourceSnapshot)
-          .target(target).threads(1).plan();
+          .target(target).toBranch(ref).threads(1).plan();
     } catch (BadInputException e) {
       findings.add(new TableFinding(NOT_COMPUTABLE, target + ": the pinned pipeline " + pinnedPipeline()
           + " cannot be computed over " + source + " at snapshot " + sourceSnapshot + ": " + e.getMessage(), 1,
@@ -102,7 +111,7 @@ public final class FeatureTableCheck {
   }
 
   private List<TableFinding> lineage(Table table) {
-    FeatureLineageTrace.Trace trace = FeatureLineageTrace.of(table);
+    FeatureLineageTrace.Trace trace = FeatureLineageTrace.of(table, Refs.head(table, ref));
     if (!trace.found()) {
       String why = trace.brokenBy() == null ? "it has no recompute commit"
           : "snapshot " + trace.brokenBy().snapshotId() + " (" + trace.brokenBy().operation()
@@ -133,8 +142,8 @@ public final class FeatureTableCheck {
 
   private List<TableFinding> rows(Table table, RecomputePlan plan) {
     int keyCount = pipeline.keyColumns().size();
-    long tableRows = table.currentSnapshot() == null ? 0
-        : Long.parseLong(table.currentSnapshot().summary().getOrDefault("total-records", "0"));
+    Snapshot head = Refs.head(table, ref);
+    long tableRows = head == null ? 0 : Long.parseLong(head.summary().getOrDefault("total-records", "0"));
     double fraction = keyCount == 0 ? 1.0 : Math.min(1.0, (double) sampleKeys / Math.max(1, tableRows));
     KeySample fresh = new KeySample(fraction);
     long freshRows = compute(plan, keyCount, fresh);
@@ -218,14 +227,16 @@ public final class FeatureTableCheck {
   }
 
   private long read(Table table, int keyCount, KeySample keys) {
-    if (table.currentSnapshot() == null) {
+    Snapshot head = Refs.head(table, ref);
+    if (head == null) {
       return 0;
     }
     List<String> columns = keyCount > 0 ? pipeline.keyColumns()
         : List.of(table.schema().columns().get(0).name());
     Object[] values = new Object[Math.max(1, keyCount)];
     long rows = 0;
-    try (CloseableIterable<Record> records = IcebergGenerics.read(table).select(columns).build()) {
+    try (CloseableIterable<Record> records = IcebergGenerics.read(table).useSnapshot(head.snapshotId())
+        .select(columns).build()) {
       for (Record record : records) {
         rows++;
         if (keyCount > 0) {

@@ -12,6 +12,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.TreeMap;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.DataFile;
@@ -148,6 +149,43 @@ class RecomputeFeaturesTest {
     assertSameRows(actual(features, 1), ExpectedFeatures.customerTxnV1(TxnSource.read(source, day1)));
     assertThat(actual(features, 1)).hasSizeLessThan(ExpectedFeatures.customerTxnV1(TxnSource.read(source, day2)).size());
     assertThat(features.currentSnapshot().summary()).containsEntry(FeatureLineage.SOURCE_SNAPSHOT, Long.toString(day1));
+  }
+
+  @Test
+  void aRecomputeIntoABranchLeavesMainAndTheSchemaAsTheyAre() {
+    recompute("customer_txn_features", "2", "features.branch").commit();
+    Table features = catalog.loadTable(TableName.parse("features.branch"));
+    long main = features.currentSnapshot().snapshotId();
+    int schema = features.schema().schemaId();
+    features.manageSnapshots().createBranch("drill-1", main).commit();
+
+    RecomputeResult onBranch = recompute("customer_txn_features", "1", "features.branch").sourceSnapshot(day1)
+        .toBranch("drill-1").commit();
+    features.refresh();
+    assertThat(onBranch.changed()).isTrue();
+    assertThat(features.currentSnapshot().snapshotId()).as("main").isEqualTo(main);
+    assertThat(features.schema().schemaId()).as("a branch cannot change the table's schema").isEqualTo(schema);
+    long head = features.refs().get("drill-1").snapshotId();
+    assertThat(onBranch.snapshotId()).isEqualTo(head);
+    assertThat(features.snapshot(head).summary()).containsEntry(FeatureLineage.PIPELINE_VERSION, "1")
+        .containsEntry(FeatureLineage.SOURCE_SNAPSHOT, Long.toString(day1));
+    // version 1's columns as an independent computation over day 1; version 2's own columns null on the branch
+    List<List<Object>> rows = new ArrayList<>();
+    for (Record r : TxnSource.read(features, head)) {
+      assertThat(r.getField("amount_max")).isNull();
+      assertThat(r.getField("category_count")).isNull();
+      rows.add(Arrays.asList(r.getField("customer_id"), r.getField("txn_count"), r.getField("amount_sum"),
+          r.getField("amount_mean")));
+    }
+    rows.sort(Comparator.comparing(r -> String.valueOf(r.get(0))));
+    assertSameRows(rows, ExpectedFeatures.customerTxnV1(TxnSource.read(source, day1)));
+
+    // the same request again: up to date on the branch, nothing committed
+    RecomputeResult again = recompute("customer_txn_features", "1", "features.branch").sourceSnapshot(day1)
+        .toBranch("drill-1").commit();
+    assertThat(again.changed()).isFalse();
+    features.refresh();
+    assertThat(features.refs().get("drill-1").snapshotId()).isEqualTo(head);
   }
 
   @Test

@@ -1,6 +1,7 @@
 package org.rollbackjobs.iceberg.restore;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.rollbackjobs.iceberg.Fixtures.metadataLocation;
 
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.rollbackjobs.iceberg.BadInputException;
 import org.rollbackjobs.iceberg.Fixtures;
 import org.rollbackjobs.iceberg.ShopHistory;
 import org.rollbackjobs.iceberg.snapshot.SnapshotTarget;
@@ -51,6 +53,35 @@ class RestoreTableTest {
     assertThat(TestTables.rows(table, shop.s3())).isNotEqualTo(TestTables.rows(table, shop.s2()));
     assertThat(List.of(shop.s1(), shop.s2(), shop.s3(), shop.s4(), shop.s5()))
         .extracting(shop::timestamp).isSorted().doesNotHaveDuplicates();
+  }
+
+  @ParameterizedTest
+  @EnumSource(RestoreMode.class)
+  void aBranchIsRestoredWhileMainStaysWhereItIs(RestoreMode mode) {
+    table.manageSnapshots().createBranch("drill-1", shop.s5()).commit();
+    RestoreResult result = RestoreTable.of(table).to(SnapshotTarget.id(shop.s2())).mode(mode).toBranch("drill-1")
+        .set(Lineage.REASON, "drill").commit();
+    table.refresh();
+
+    long head = table.refs().get("drill-1").snapshotId();
+    assertThat(result.newCurrentSnapshotId()).as("the branch's new head").isEqualTo(head);
+    assertThat(TestTables.rows(table, head)).isEqualTo(TestTables.rows(table, shop.s2()));
+    assertThat(table.currentSnapshot().snapshotId()).as("main").isEqualTo(shop.s5());
+    assertThat(TestTables.rows(table, null)).isEqualTo(TestTables.rows(table, shop.s5()));
+    if (mode == RestoreMode.COMMIT) {
+      assertThat(table.snapshot(head).parentId()).isEqualTo(shop.s5());
+      assertThat(table.snapshot(head).summary()).containsEntry(Lineage.TARGET_SNAPSHOT, Long.toString(shop.s2()));
+    } else {
+      assertThat(head).isEqualTo(shop.s2());
+    }
+  }
+
+  @Test
+  void aBranchThatDoesNotExistIsBadInput() {
+    assertThatThrownBy(() -> RestoreTable.of(table).to(SnapshotTarget.id(shop.s2())).toBranch("drill-2").plan())
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("has no branch 'drill-2' (branches: audit, main)");
+    assertThat(table.refs()).doesNotContainKey("drill-2");
   }
 
   @Test

@@ -162,7 +162,7 @@ class RebuildIndexCommand implements Callable<Integer>, Validated {
       throw new ParameterException(spec.commandLine(), "--manifest needs --system NAME or --system-file PATH");
     }
     if (coolDown != null) {
-      parseDuration(coolDown);
+      parseDuration("--cool-down", coolDown);
     }
     if (switchBack) {
       if (embedding != null || sourceTable != null || sourceQuery != null || storedEmbeddings != null || create
@@ -260,11 +260,11 @@ class RebuildIndexCommand implements Callable<Integer>, Validated {
   }
 
   private Duration coolDownOrDefault() {
-    return coolDown == null ? defaults.coolDown() : parseDuration(coolDown);
+    return coolDown == null ? defaults.coolDown() : parseDuration("--cool-down", coolDown);
   }
 
-  /** Spring Boot's duration syntax (24h, 30m, 7d, 0, PT24H), not negative. */
-  static Duration parseDuration(String text) {
+  /** Spring Boot's duration syntax (24h, 30m, 7d, 0, PT24H), not negative; bad input names the option. */
+  static Duration parseDuration(String option, String text) {
     try {
       Duration d = DurationStyle.detectAndParse(text.trim(), ChronoUnit.SECONDS);
       if (!d.isNegative()) {
@@ -273,7 +273,7 @@ class RebuildIndexCommand implements Callable<Integer>, Validated {
     } catch (IllegalArgumentException e) {
       // the message below says what is valid
     }
-    throw new BadInputException("--cool-down '" + text + "' is not a duration; expected for example 24h, 30m, 7d, 0"
+    throw new BadInputException(option + " '" + text + "' is not a duration; expected for example 24h, 30m, 7d, 0"
         + " or PT24H");
   }
 

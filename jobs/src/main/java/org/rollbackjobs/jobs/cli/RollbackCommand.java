@@ -24,6 +24,8 @@ import picocli.CommandLine.Command;
         VerifyCommand.class,
         SystemRollbackCommand.class,
         ApproveCommand.class,
+        DrillCommand.class,
+        ReportCommand.class,
         HistoryCommand.class,
         StatusCommand.class,
         RestartCommand.class,

@@ -38,6 +38,7 @@ class PrepareTasklet implements Tasklet {
         .source(request.source())
         .sourceSnapshot(request.sourceSnapshotId())
         .target(request.target())
+        .toBranch(request.targetBranch())
         .runId(request.runId())
         .threads(support.properties().threads())
         .set(FeatureLineage.REASON, request.reason())

@@ -12,9 +12,10 @@ import org.springframework.batch.core.JobParametersBuilder;
  *
  * @param sourceSnapshotId null: the source's current snapshot (resolved before the job is launched)
  * @param pipelinesDir folder of YAML definitions, or null
+ * @param targetBranch the feature table's branch the commit goes to (null: main); a drill's sandbox branch
  */
 public record RecomputeRequest(String pipeline, String version, String source, Long sourceSnapshotId, String target,
-    Path pipelinesDir, String reason, String actor, String runId) {
+    Path pipelinesDir, String reason, String actor, String runId, String targetBranch) {
 
   static final String PIPELINE = "pipeline";
   static final String VERSION = "pipeline-version";
@@ -26,12 +27,13 @@ public record RecomputeRequest(String pipeline, String version, String source, L
   static final String REASON = "reason";
   static final String ACTOR = "actor";
   static final String RUN_ID = "run.id";
+  static final String TARGET_BRANCH = "target-branch";
 
   public static RecomputeRequest of(String pipeline, String version, String source, Long sourceSnapshotId,
       String target, Path pipelinesDir, String reason, String actor) {
     return new RecomputeRequest(pipeline, version, source, sourceSnapshotId, target,
         pipelinesDir == null ? null : pipelinesDir.toAbsolutePath().normalize(), reason, actor,
-        UUID.randomUUID().toString());
+        UUID.randomUUID().toString(), null);
   }
 
   /** What the audit log records of this recompute before it runs. */
@@ -40,7 +42,14 @@ public record RecomputeRequest(String pipeline, String version, String source, L
   }
 
   public RecomputeRequest withSourceSnapshot(long snapshotId) {
-    return new RecomputeRequest(pipeline, version, source, snapshotId, target, pipelinesDir, reason, actor, runId);
+    return new RecomputeRequest(pipeline, version, source, snapshotId, target, pipelinesDir, reason, actor, runId,
+        targetBranch);
+  }
+
+  /** The same recompute, committed to {@code branch} of the feature table instead of main. */
+  public RecomputeRequest onBranch(String branch) {
+    return new RecomputeRequest(pipeline, version, source, sourceSnapshotId, target, pipelinesDir, reason, actor,
+        runId, branch);
   }
 
   JobParameters toJobParameters(String pipelineHash) {
@@ -58,6 +67,9 @@ public record RecomputeRequest(String pipeline, String version, String source, L
     if (pipelinesDir != null) {
       params.addString(PIPELINES_DIR, pipelinesDir.toString(), false);
     }
+    if (targetBranch != null) {
+      params.addString(TARGET_BRANCH, targetBranch, false);
+    }
     return params.toJobParameters();
   }
 
@@ -65,7 +77,7 @@ public record RecomputeRequest(String pipeline, String version, String source, L
     String dir = params.getString(PIPELINES_DIR);
     return new RecomputeRequest(params.getString(PIPELINE), params.getString(VERSION), params.getString(SOURCE),
         params.getLong(SOURCE_SNAPSHOT), params.getString(TARGET), dir == null ? null : Path.of(dir),
-        params.getString(REASON), params.getString(ACTOR), params.getString(RUN_ID));
+        params.getString(REASON), params.getString(ACTOR), params.getString(RUN_ID), params.getString(TARGET_BRANCH));
   }
 
   static String pipelineHash(JobParameters params) {

@@ -120,6 +120,7 @@ public class RecomputeService {
         .source(request.source())
         .sourceSnapshot(request.sourceSnapshotId())
         .target(request.target())
+        .toBranch(request.targetBranch())
         .runId(request.runId())
         .threads(properties.threads())
         .plan();

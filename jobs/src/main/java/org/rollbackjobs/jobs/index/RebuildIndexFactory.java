@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import javax.sql.DataSource;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
+import org.rollbackjobs.jobs.system.Sandbox;
 import org.rollbackjobs.iceberg.BadInputException;
 import org.rollbackjobs.iceberg.catalog.CatalogLoader;
 import org.rollbackjobs.jobs.config.VectorProperties;
@@ -126,6 +127,7 @@ public class RebuildIndexFactory {
         .overrideQuarantine(request.overrideQuarantine())
         .force(request.force())
         .reuse(request.reuse())
+        .keepVersionStatus(Sandbox.holds(request.indexName()))
         .batchSize(request.chunkSize())
         .lockTimeout(properties.lockTimeout())
         .versions(versions.getObject())

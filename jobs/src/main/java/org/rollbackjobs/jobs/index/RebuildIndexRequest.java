@@ -2,7 +2,9 @@ package org.rollbackjobs.jobs.index;
 
 import java.time.Duration;
 import java.util.UUID;
+import org.rollbackjobs.jobs.config.VectorProperties;
 import org.rollbackjobs.jobs.launch.Attempt;
+import org.rollbackjobs.jobs.system.IndexSpec;
 import org.rollbackjobs.vector.index.AnnMethod;
 import org.rollbackjobs.vector.index.AnnSpec;
 import org.rollbackjobs.vector.index.IndexName;
@@ -44,6 +46,17 @@ public record RebuildIndexRequest(
 
   static final String INDEX = "index";
   static final String RUN_ID = "run.id";
+
+  /**
+   * The rebuild of a system's index at a pinned embedding version and source snapshot with the configured
+   * defaults, creating the serving name if missing: what a rollback (and a drill's sandbox) runs.
+   */
+  public static RebuildIndexRequest pinned(IndexSpec spec, String embedding, long sourceSnapshot,
+      VectorProperties vector, boolean force, boolean overrideQuarantine, String reason, String actor) {
+    return new RebuildIndexRequest(spec.schema(), spec.name(), embedding, spec.source(), sourceSnapshot, null,
+        spec.idColumn(), spec.textColumn(), null, null, vector.defaultAnn(), vector.defaultProbe(),
+        vector.coolDown(), vector.chunkSize(), true, overrideQuarantine, force, reason, actor, false);
+  }
 
   public IndexName indexName() {
     return IndexName.of(schema, index);

@@ -37,6 +37,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class MlflowRegistryClient {
   static final String ALIAS_PATH = "/api/2.0/mlflow/registered-models/alias";
+  static final String VERSION_PATH = "/api/2.0/mlflow/model-versions/get";
   private static final Logger LOG = LoggerFactory.getLogger(MlflowRegistryClient.class);
 
   private final RegistryProperties settings;
@@ -87,6 +88,23 @@ public class MlflowRegistryClient {
           + " without model_version.version" + HttpAnswers.excerpt(answer.body()));
     }
     return Optional.of(version.asText());
+  }
+
+  /**
+   * Whether the registered model has this version ({@code GET .../model-versions/get}); false when MLflow says it
+   * does not exist (404). Changes nothing: a drill checks the version a rollback would point the alias at.
+   */
+  public boolean versionExists(String owner, Mlflow registry, String version) {
+    URI uri = URI.create(registry.base() + VERSION_PATH + "?name=" + encode(registry.name()) + "&version="
+        + encode(version));
+    Answer answer = call(owner, registry, "GET", uri, null);
+    if (answer.status() == 404) {
+      return false;
+    }
+    if (answer.status() < 200 || answer.status() >= 300) {
+      throw failed(owner, "GET", uri, answer);
+    }
+    return true;
   }
 
   /** Points the alias at the version ({@code POST .../registered-models/alias}); MLflow moves it if set. */

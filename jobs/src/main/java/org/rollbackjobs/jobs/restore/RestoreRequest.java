@@ -9,8 +9,13 @@ import org.rollbackjobs.jobs.launch.Attempt;
 import org.springframework.batch.core.JobParameters;
 import org.springframework.batch.core.JobParametersBuilder;
 
-/** A restore as the job receives it; travels as job parameters so that a restart repeats exactly the same request. */
-public record RestoreRequest(String table, SnapshotTarget target, RestoreMode mode, String reason, String actor) {
+/**
+ * A restore as the job receives it; travels as job parameters so that a restart repeats exactly the same request.
+ *
+ * @param branch the branch restored (null: main); a drill restores its sandbox branch
+ */
+public record RestoreRequest(String table, SnapshotTarget target, RestoreMode mode, String reason, String actor,
+    String branch) {
 
   static final String TABLE = "table";
   static final String TARGET = "target";
@@ -18,22 +23,31 @@ public record RestoreRequest(String table, SnapshotTarget target, RestoreMode mo
   static final String REASON = "reason";
   static final String ACTOR = "actor";
   static final String RUN_ID = "run.id";
+  static final String BRANCH = "branch";
+
+  /** A restore of main. */
+  public RestoreRequest(String table, SnapshotTarget target, RestoreMode mode, String reason, String actor) {
+    this(table, target, mode, reason, actor, null);
+  }
 
   /** What the audit log records of this restore before it runs. */
   public Attempt attempt() {
-    return new Attempt("restore", table, actor, reason);
+    return new Attempt("restore", branch == null ? table : table + " (branch " + branch + ")", actor, reason);
   }
 
   public JobParameters toJobParameters() {
-    return new JobParametersBuilder()
+    JobParametersBuilder params = new JobParametersBuilder()
         .addString(TABLE, table)
         .addString(TARGET, encode(target))
         .addString(MODE, mode.label())
         .addString(REASON, reason, false)
         .addString(ACTOR, actor, false)
         // every request is a new job instance; a restart reuses the failed execution's parameters
-        .addString(RUN_ID, UUID.randomUUID().toString())
-        .toJobParameters();
+        .addString(RUN_ID, UUID.randomUUID().toString());
+    if (branch != null) {
+      params.addString(BRANCH, branch);
+    }
+    return params.toJobParameters();
   }
 
   public static RestoreRequest fromJobParameters(JobParameters params) {
@@ -42,7 +56,8 @@ public record RestoreRequest(String table, SnapshotTarget target, RestoreMode mo
         decode(params.getString(TARGET)),
         RestoreMode.parse(params.getString(MODE)),
         params.getString(REASON),
-        params.getString(ACTOR));
+        params.getString(ACTOR),
+        params.getString(BRANCH));
   }
 
   static String encode(SnapshotTarget target) {

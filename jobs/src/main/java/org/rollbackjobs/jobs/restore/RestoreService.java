@@ -35,7 +35,7 @@ public class RestoreService {
   /** Resolves the target and computes the plan; changes nothing. */
   public RestorePlan plan(RestoreRequest request) {
     Table table = CatalogLoader.loadTable(catalog.getObject(), request.table());
-    return RestoreTable.of(table).to(request.target()).mode(request.mode()).plan();
+    return RestoreTable.of(table).to(request.target()).mode(request.mode()).toBranch(request.branch()).plan();
   }
 
   public RestoreOutcome restore(RestoreRequest request) {

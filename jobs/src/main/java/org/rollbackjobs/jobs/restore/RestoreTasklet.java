@@ -59,6 +59,7 @@ class RestoreTasklet implements Tasklet {
     RestoreResult result = RestoreTable.of(table)
         .to(request.target())
         .mode(request.mode())
+        .toBranch(request.branch())
         .set(Lineage.REASON, request.reason())
         .set(Lineage.ACTOR, request.actor())
         .set(Lineage.JOB_EXECUTION, Long.toString(jobExecutionId))

@@ -63,11 +63,13 @@ class ComponentTasklet implements Tasklet {
   private final VectorProperties vector;
   private final MlflowRegistryClient mlflow;
   private final JobRunner jobRunner;
+  private final SandboxModelCheck sandboxModels;
 
   ComponentTasklet(RollbackPlans plans, SystemCatalog systems, ManifestStore manifests, RestoreService restores,
       RecomputeService recomputes, RebuildIndexService indexes, RetrainService retrains, VectorProperties vector,
-      MlflowRegistryClient mlflow, JobRunner jobRunner) {
+      MlflowRegistryClient mlflow, JobRunner jobRunner, SandboxModelCheck sandboxModels) {
     this.plans = plans;
+    this.sandboxModels = sandboxModels;
     this.jobRunner = jobRunner;
     this.mlflow = mlflow;
     this.systems = systems;
@@ -85,7 +87,7 @@ class ComponentTasklet implements Tasklet {
     SystemRollbackParameters params = SystemRollbackParameters.of(step.getJobParameters());
     RollbackPlan plan = plans.get(params.planId());
     ComponentAction action = plan.component(step.getExecutionContext().getString(COMPONENT));
-    SystemDefinition system = systems.load(null, Path.of(params.systemFile()));
+    SystemDefinition system = params.systemIn(systems.load(null, Path.of(params.systemFile())));
     Manifest manifest = manifests.get(system.name(), params.manifestId());
     // the job instance makes the reason of each component job unique to this rollback: a continuation finds the
     // component job a kill interrupted by it (and restarts it) instead of starting that work again
@@ -105,10 +107,15 @@ class ComponentTasklet implements Tasklet {
   private Map<String, Object> run(ComponentAction action, SystemDefinition system, Manifest manifest, String reason,
       SystemRollbackParameters params) {
     Map<String, Object> result = new LinkedHashMap<>();
+    String branch = params.sandbox() == null ? null : params.sandbox().branch();
+    if (params.sandbox() != null && (ComponentAction.RETRAIN.equals(action.action())
+        || ComponentAction.SET_ALIAS.equals(action.action()))) {
+      return sandboxModels.check(action, system); // a drill sends nothing to a model's trigger or registry
+    }
     switch (action.action()) {
       case ComponentAction.RESTORE -> {
         var outcome = restores.restore(new RestoreRequest(action.name(),
-            SnapshotTarget.id(Long.parseLong(action.to())), RestoreMode.COMMIT, reason, params.actor()));
+            SnapshotTarget.id(Long.parseLong(action.to())), RestoreMode.COMMIT, reason, params.actor(), branch));
         result.put("status", outcome.outcome());
         result.put("job-execution-id", outcome.jobExecutionId());
         result.put("new-snapshot", outcome.result().newCurrentSnapshotId());
@@ -123,7 +130,7 @@ class ComponentTasklet implements Tasklet {
         var outcome = interrupted.isPresent() ? recomputes.restart(interrupted.get().getId())
             : recomputes.recompute(RecomputeRequest.of(spec.pipeline(), pin.pipelineVersion(), spec.source(),
             pin.sourceSnapshotId(), spec.target(), spec.pipelines() == null ? null : Path.of(spec.pipelines()), reason,
-            params.actor()));
+            params.actor()).onBranch(branch));
         result.put("status", outcome.status());
         result.put("job-execution-id", outcome.jobExecutionId());
         result.putAll(outcome.result());
@@ -142,10 +149,10 @@ class ComponentTasklet implements Tasklet {
         var interrupted = jobRunner.unfinished(RebuildIndexJobConfiguration.JOB_NAME,
             IndexName.of(spec.schema(), spec.name()).toString(), reason, RECENT);
         var outcome = interrupted.isPresent() ? indexes.restart(interrupted.get().getId())
-            : indexes.rebuild(new RebuildIndexRequest(spec.schema(), spec.name(), pin.embeddingVersion(),
-            spec.source(), pin.sourceSnapshotId(), null, spec.idColumn(), spec.textColumn(), null, null,
-            vector.defaultAnn(), vector.defaultProbe(), vector.coolDown(), vector.chunkSize(), true,
-            params.overrideQuarantine(), false, reason, params.actor(), false));
+            // forced: the plan rebuilds only when verify found the index off its pins, so a build equivalent to the
+            // pins that serves was changed in place (vectors of another model, say) and is not a reason to skip
+            : indexes.rebuild(RebuildIndexRequest.pinned(spec, pin.embeddingVersion(), pin.sourceSnapshotId(), vector,
+            true, params.overrideQuarantine(), reason, params.actor()));
         result.put("status", outcome.status());
         result.put("job-execution-id", outcome.jobExecutionId());
         if (outcome.build() != null) {

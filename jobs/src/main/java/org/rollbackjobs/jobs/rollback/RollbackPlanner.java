@@ -16,6 +16,7 @@ import org.rollbackjobs.iceberg.catalog.TableName;
 import org.rollbackjobs.iceberg.features.FeatureLineage;
 import org.rollbackjobs.iceberg.restore.RestoreMode;
 import org.rollbackjobs.iceberg.restore.RestorePlan;
+import org.rollbackjobs.iceberg.snapshot.Refs;
 import org.rollbackjobs.iceberg.snapshot.SnapshotTarget;
 import org.rollbackjobs.jobs.manifest.Manifest;
 import org.rollbackjobs.jobs.manifest.ManifestContent.AliasPin;
@@ -35,6 +36,7 @@ import org.rollbackjobs.jobs.system.IndexSpec;
 import org.rollbackjobs.jobs.system.ModelSpec;
 import org.rollbackjobs.jobs.system.PromptSpec;
 import org.rollbackjobs.jobs.system.RegistrySpec;
+import org.rollbackjobs.jobs.system.Sandbox;
 import org.rollbackjobs.jobs.system.SystemDefinition;
 import org.rollbackjobs.jobs.verify.Finding;
 import org.rollbackjobs.jobs.verify.SystemVerifier;
@@ -75,15 +77,24 @@ public class RollbackPlanner {
   }
 
   public RollbackPlan plan(SystemDefinition system, Manifest manifest) {
-    List<Finding> findings = new ArrayList<>(verifier.components(system, manifest.content()));
+    return plan(system, manifest, null);
+  }
+
+  /**
+   * The plan in a drill's sandbox (null: production), {@code system} being the sandbox's ({@link Sandbox#apply}):
+   * datasets and feature tables are read on its branch, indexes in its schema.
+   */
+  public RollbackPlan plan(SystemDefinition system, Manifest manifest, Sandbox sandbox) {
+    String branch = sandbox == null ? null : sandbox.branch();
+    List<Finding> findings = new ArrayList<>(verifier.components(system, manifest.content(), sandbox));
     List<ComponentAction> components = new ArrayList<>();
     for (DatasetSpec dataset : system.datasets()) {
       components.add(dataset(dataset, pinOf(manifest.content().dataset(dataset.table()), "dataset", dataset.table()),
-          has(findings, ComponentAction.DATASET, dataset.table())));
+          has(findings, ComponentAction.DATASET, dataset.table()), branch));
     }
     for (FeatureSpec feature : system.features()) {
       components.add(feature(feature, pinOf(manifest.content().feature(feature.name()), "feature", feature.name()),
-          has(findings, ComponentAction.FEATURE, feature.name())));
+          has(findings, ComponentAction.FEATURE, feature.name()), branch));
     }
     for (IndexSpec index : system.indexes()) {
       components.add(index(index, pinOf(manifest.content().index(index.name()), "index", index.name()),
@@ -115,15 +126,16 @@ public class RollbackPlanner {
         RollbackLevel.of(components), components, findings);
   }
 
-  private ComponentAction dataset(DatasetSpec spec, DatasetPin pin, boolean moves) {
+  private ComponentAction dataset(DatasetSpec spec, DatasetPin pin, boolean moves, String branch) {
     Table table = CatalogLoader.loadTable(catalog.getObject(), spec.table());
-    String from = table.currentSnapshot() == null ? "empty" : Long.toString(table.currentSnapshot().snapshotId());
+    Snapshot head = Refs.head(table, branch);
+    String from = head == null ? "empty" : Long.toString(head.snapshotId());
     String to = Long.toString(pin.snapshotId());
     if (!moves) {
       return new ComponentAction(ComponentAction.DATASET, spec.table(), ComponentAction.NONE, from, to, Map.of());
     }
     RestorePlan restore = restoreService.plan(new RestoreRequest(spec.table(), SnapshotTarget.id(pin.snapshotId()),
-        RestoreMode.COMMIT, "plan", "plan"));
+        RestoreMode.COMMIT, "plan", "plan", branch));
     Map<String, Object> facts = new LinkedHashMap<>();
     facts.put("rows-restored", restore.rowsToRestore());
     facts.put("rows-discarded", restore.rowsToDiscard());
@@ -132,12 +144,12 @@ public class RollbackPlanner {
     return new ComponentAction(ComponentAction.DATASET, spec.table(), ComponentAction.RESTORE, from, to, facts);
   }
 
-  private ComponentAction feature(FeatureSpec spec, FeaturePin pin, boolean moves) {
+  private ComponentAction feature(FeatureSpec spec, FeaturePin pin, boolean moves, String branch) {
     String to = pin.pipeline() + " v" + pin.pipelineVersion() + " from " + pin.source() + "@" + pin.sourceSnapshotId();
     String from = "absent";
     Catalog c = catalog.getObject();
     if (c.tableExists(TableName.parse(pin.target()))) {
-      Snapshot current = CatalogLoader.loadTable(c, pin.target()).currentSnapshot();
+      Snapshot current = Refs.head(CatalogLoader.loadTable(c, pin.target()), branch);
       Map<String, String> summary = current == null ? Map.of() : current.summary();
       from = summary.containsKey(FeatureLineage.PIPELINE)
           ? summary.get(FeatureLineage.PIPELINE) + " v" + summary.get(FeatureLineage.PIPELINE_VERSION) + " from "

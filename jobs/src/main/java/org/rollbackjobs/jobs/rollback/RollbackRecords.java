@@ -37,6 +37,9 @@ public class RollbackRecords implements JobExecutionListener {
   @Override
   public void beforeJob(JobExecution execution) {
     SystemRollbackParameters params = SystemRollbackParameters.of(execution.getJobParameters());
+    if (params.sandbox() != null) {
+      return; // a drill's rehearsal: recorded as a drill (rollback.drills), not as a rollback of the system
+    }
     RollbackPlan plan = plans.get(params.planId());
     jdbc.update("INSERT INTO rollback.rollbacks (job_instance_id, job_execution_id, system, manifest_id, plan_id,"
             + " level, actor, reason, approvals, started_at, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, 'running')"
@@ -50,6 +53,9 @@ public class RollbackRecords implements JobExecutionListener {
   @Override
   public void afterJob(JobExecution execution) {
     SystemRollbackParameters params = SystemRollbackParameters.of(execution.getJobParameters());
+    if (params.sandbox() != null) {
+      return;
+    }
     String outcome = execution.getStatus() != BatchStatus.COMPLETED ? "failed"
         : RollbackTasklets.findings(execution).isEmpty() ? "completed" : "mixed";
     List<Map<String, Object>> components = results.of(execution, plans.get(params.planId()));

@@ -15,6 +15,7 @@ import org.rollbackjobs.jobs.launch.RefusedException;
 import org.rollbackjobs.jobs.manifest.Manifest;
 import org.rollbackjobs.jobs.manifest.ManifestStore;
 import org.rollbackjobs.jobs.notify.WebhookNotifier.Sending;
+import org.rollbackjobs.jobs.system.Sandbox;
 import org.rollbackjobs.jobs.system.SystemDefinition;
 import org.rollbackjobs.jobs.verify.Finding;
 import org.springframework.batch.core.BatchStatus;
@@ -107,7 +108,7 @@ public class RollbackService {
     long start = System.nanoTime();
     try (SystemLock.Held held2 = lock(attempt, plan, guards, who)) {
       SystemRollbackParameters params = new SystemRollbackParameters(system.name(), String.valueOf(system.file()),
-          manifest.id(), plan.planId(), request.reason(), request.actor(), request.overrideQuarantine());
+          manifest.id(), plan.planId(), request.reason(), request.actor(), request.overrideQuarantine(), null);
       started = notifier.started(plan, who);
       JobExecution execution = launched(() -> jobRunner.run(attempt, SystemRollbackJobConfiguration.JOB_NAME,
           params.toJobParameters()), started, plan, who, start);
@@ -116,6 +117,32 @@ public class RollbackService {
     // after the lock is released: waiting for a slow webhook never blocks the next rollback of the system
     return outcome.withNotifications(notifier.finished(started, outcome, who, elapsedMs(start)));
   }
+
+  /**
+   * Runs the {@code system-rollback} job in a drill's sandbox under {@code plan}, made there
+   * ({@link RollbackPlanner#plan(SystemDefinition, Manifest, Sandbox)}): the same steps and component jobs as a
+   * rollback, but nothing of production moves, so no approvals, no notifications, and no record as a rollback of
+   * the system. The caller holds the system's lock and has checked readiness.
+   */
+  public SandboxRun runInSandbox(Attempt attempt, SystemDefinition system, RollbackPlan plan, String reason,
+      String actor, Sandbox sandbox) {
+    plans.save(plan);
+    SystemRollbackParameters params = new SystemRollbackParameters(system.name(), String.valueOf(system.file()),
+        plan.manifestId(), plan.planId(), reason, actor, false, sandbox);
+    JobExecution execution = jobRunner.run(attempt, SystemRollbackJobConfiguration.JOB_NAME, params.toJobParameters());
+    boolean completed = execution.getStatus() == BatchStatus.COMPLETED;
+    return new SandboxRun(execution, results.of(execution, plan), completed ? RollbackTasklets.findings(execution)
+        : null, completed ? null : String.valueOf(JobRunner.failureMessage(execution)));
+  }
+
+  /**
+   * A rollback run in a sandbox.
+   *
+   * @param findingsAfter what verify found at the end (null when the run failed before)
+   * @param error why the run failed, or null
+   */
+  public record SandboxRun(JobExecution execution, List<Map<String, Object>> components, List<Finding> findingsAfter,
+      String error) {}
 
   /**
    * Continues an unfinished rollback under its own plan and approvals: the components it completed are not run
@@ -190,7 +217,7 @@ public class RollbackService {
   }
 
   /** The manifest a request names: an id of the system (not retired), or {@code previous}. */
-  Manifest manifestOf(String system, String toManifest) {
+  public Manifest manifestOf(String system, String toManifest) {
     if (RollbackRequest.PREVIOUS.equals(toManifest)) {
       List<Manifest> live = manifests.list(system, 1000).stream().filter(m -> !m.retired()).toList();
       if (live.size() < 2) {
@@ -218,7 +245,8 @@ public class RollbackService {
   private Optional<JobExecution> unfinished(String system, long manifestId) {
     for (JobInstance instance : explorer.getJobInstances(SystemRollbackJobConfiguration.JOB_NAME, 0, 50)) {
       JobExecution last = explorer.getLastJobExecution(instance);
-      if (last == null || !system.equals(last.getJobParameters().getString(SystemRollbackParameters.SYSTEM))
+      if (last == null || last.getJobParameters().getString(SystemRollbackParameters.DRILL_RUN) != null // a drill's
+          || !system.equals(last.getJobParameters().getString(SystemRollbackParameters.SYSTEM))
           || !Long.valueOf(manifestId).equals(last.getJobParameters().getLong(SystemRollbackParameters.MANIFEST))) {
         continue;
       }

@@ -66,9 +66,11 @@ class RollbackTasklets {
     return (contribution, chunk) -> {
       StepExecution step = chunk.getStepContext().getStepExecution();
       SystemRollbackParameters params = SystemRollbackParameters.of(step.getJobParameters());
-      SystemDefinition system = systems.load(null, Path.of(params.systemFile()));
+      SystemDefinition system = params.systemIn(systems.load(null, Path.of(params.systemFile())));
       Manifest manifest = manifests.get(system.name(), params.manifestId());
-      List<Finding> findings = verifier.verify(system, manifest);
+      // in a drill's sandbox the models are only checked (nothing retrained): the data components are verified
+      List<Finding> findings = params.sandbox() == null ? verifier.verify(system, manifest)
+          : verifier.components(system, manifest.content(), params.sandbox());
       var job = step.getJobExecution().getExecutionContext();
       job.putString(FINDINGS, StoredJson.write(findings));
       JobOutcomes.details(job, Map.of("plan-id", params.planId(), "manifest-id", manifest.id(),

@@ -30,6 +30,7 @@ import org.rollbackjobs.vector.index.IndexName;
 import org.rollbackjobs.vector.verify.IndexCheck;
 import org.rollbackjobs.vector.verify.IndexCheckReport;
 import org.rollbackjobs.jobs.system.ModelSpec;
+import org.rollbackjobs.jobs.system.Sandbox;
 import org.rollbackjobs.jobs.system.SystemDefinition;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
@@ -96,20 +97,30 @@ public class SystemVerifier {
    * a model trained on older data is normal until the manifest exists to retrain against.
    */
   public List<Finding> components(SystemDefinition system, ManifestContent pins) {
+    return components(system, pins, null);
+  }
+
+  /**
+   * As {@link #components(SystemDefinition, ManifestContent)}, in a drill's sandbox (null: production): the
+   * datasets and feature tables on its branch, the indexes in its schema ({@code system} is the sandbox's, see
+   * {@link Sandbox#apply}). A sandbox index is not compared with the pinned build id: that build is production's.
+   */
+  public List<Finding> components(SystemDefinition system, ManifestContent pins, Sandbox sandbox) {
+    String branch = sandbox == null ? null : sandbox.branch();
     List<Finding> findings = new ArrayList<>();
     for (var dataset : system.datasets()) {
-      findings.addAll(dataset(dataset.table(), pins.dataset(dataset.table()).orElse(null)));
+      findings.addAll(dataset(dataset.table(), pins.dataset(dataset.table()).orElse(null), branch));
     }
     for (FeatureSpec feature : system.features()) {
-      findings.addAll(feature(feature, pins.feature(feature.name()).orElse(null)));
+      findings.addAll(feature(feature, pins.feature(feature.name()).orElse(null), branch));
     }
     for (IndexSpec index : system.indexes()) {
-      findings.addAll(index(index, pins.index(index.name()).orElse(null)));
+      findings.addAll(index(index, pins.index(index.name()).orElse(null), sandbox == null));
     }
     return findings;
   }
 
-  List<Finding> dataset(String table, DatasetPin pin) {
+  List<Finding> dataset(String table, DatasetPin pin, String branch) {
     if (pin == null) {
       return List.of(notPinned("dataset", table, table));
     }
@@ -117,11 +128,11 @@ public class SystemVerifier {
     if (loaded == null) {
       return List.of(missing("dataset", table, table));
     }
-    return convert("dataset", table, DatasetCheck.of(loaded).named(table).pinned(pin.snapshotId())
+    return convert("dataset", table, DatasetCheck.of(loaded).named(table).pinned(pin.snapshotId()).useRef(branch)
         .exampleLimit(properties.examples()).run());
   }
 
-  List<Finding> feature(FeatureSpec spec, FeaturePin pin) {
+  List<Finding> feature(FeatureSpec spec, FeaturePin pin, String branch) {
     if (pin == null || pin.pipelineVersion() == null) {
       return List.of(notPinned("feature", spec.name(), spec.target() + " (no pipeline version: the feature table"
           + " has no recompute lineage and the system file gives no version)"));
@@ -144,12 +155,12 @@ public class SystemVerifier {
           + pipeline.definitionHash() + ", pinned " + pin.pipelineHash() + ")", 1, List.of(pin.pipelineVersion())));
     }
     findings.addAll(convert("feature", spec.name(), FeatureTableCheck.of(catalog.getObject(), pin.target())
-        .pipeline(pipeline).source(pin.source(), pin.sourceSnapshotId())
+        .pipeline(pipeline).source(pin.source(), pin.sourceSnapshotId()).useRef(branch)
         .sampleKeys(properties.featureSampleKeys()).exampleLimit(properties.examples()).run()));
     return findings;
   }
 
-  List<Finding> index(IndexSpec spec, IndexPin pin) {
+  List<Finding> index(IndexSpec spec, IndexPin pin, boolean comparePinnedBuild) {
     if (pin == null) {
       return List.of(notPinned("index", spec.name(), spec.qualifiedName()));
     }
@@ -161,7 +172,7 @@ public class SystemVerifier {
         .versions(versions.getObject())
         .embedding(pin.embeddingVersion())
         .source(source, pin.sourceSnapshotId(), spec.idColumn(), spec.textColumn())
-        .pinnedBuild(pin.buildId())
+        .pinnedBuild(comparePinnedBuild ? pin.buildId() : null)
         .exampleLimit(properties.examples())
         .run();
     return report.findings().stream()

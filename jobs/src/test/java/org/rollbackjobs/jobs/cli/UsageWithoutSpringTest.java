@@ -57,7 +57,13 @@ class UsageWithoutSpringTest {
         Arguments.of(List.of("history", "--table", "orders"), "no namespace"),
         Arguments.of(List.of("history", "--limit", "0"), "--limit must be at least 1"),
         Arguments.of(List.of("snapshots", "--table", "x"), "no namespace"),
-        Arguments.of(List.of("status", "--execution", "abc"), "abc"));
+        Arguments.of(List.of("status", "--execution", "abc"), "abc"),
+        Arguments.of(List.of("drill", "--reason", "r"), "give --system NAME or --system-file PATH"),
+        Arguments.of(List.of("drill", "--system", "s"), "--reason is required"),
+        Arguments.of(List.of("drill", "--system", "s", "--to-manifest", "last", "--reason", "r"),
+            "--to-manifest 'last' is neither a manifest id nor 'previous'"),
+        Arguments.of(List.of("drill", "--system", "s", "--inject", "flood", "--reason", "r"),
+            "--inject 'flood' is not a fault; valid: none, bad-load, stale-features, mixed-embeddings"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -87,13 +93,15 @@ class UsageWithoutSpringTest {
         "--cool-down", "7d", "--reason", "r").exitCode()).isNull();
     assertThat(answer("recompute-features", "--system", "s", "--feature", "f", "--reason", "r").exitCode()).isNull();
     assertThat(answer("history", "--table", "shop.orders").exitCode()).isNull();
+    assertThat(answer("drill", "--system", "s", "--inject", "bad-load", "--keep", "--reason", "r").exitCode())
+        .isNull();
   }
 
   @Test
   void anUnknownCommandListsTheCommands() {
-    Answer answer = answer("drill", "--system", "s");
+    Answer answer = answer("promote", "--system", "s");
     assertThat(answer.exitCode()).isEqualTo(2);
-    assertThat(answer.stderr()).contains("unknown command 'drill'").contains("restore", "rebuild-index", "verify");
+    assertThat(answer.stderr()).contains("unknown command 'promote'").contains("restore", "rebuild-index", "verify");
   }
 
   @Test

@@ -24,7 +24,8 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 /**
  * A real HTTP server on a free local port implementing the few endpoints of MLflow's model registry REST API that
  * the rollback uses, over a small in-memory registry: {@code GET /api/2.0/mlflow/registered-models/alias?name=&alias=}
- * and {@code POST /api/2.0/mlflow/registered-models/alias} with {@code {"name","alias","version"}}, answering as
+ * and {@code POST /api/2.0/mlflow/registered-models/alias} with {@code {"name","alias","version"}}, and
+ * {@code GET /api/2.0/mlflow/model-versions/get?name=&version=}, answering as
  * MLflow does (404 {@code RESOURCE_DOES_NOT_EXIST} for an unknown model, version or alias; 400
  * {@code INVALID_PARAMETER_VALUE} for a malformed request). Prompts are registered models tagged
  * {@code mlflow.prompt.is_prompt=true}, as in MLflow 3. Records every request (method, path, raw query, headers,
@@ -32,6 +33,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  */
 public final class MlflowServer implements AutoCloseable {
   public static final String ALIAS = "/api/2.0/mlflow/registered-models/alias";
+  public static final String VERSION = "/api/2.0/mlflow/model-versions/get";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public record Received(String method, String path, String query, Map<String, String> headers, String body) {
@@ -123,7 +125,17 @@ public final class MlflowServer implements AutoCloseable {
       answer(exchange, failure.status(), error("TEMPORARILY_UNAVAILABLE", "test server fails this request"));
       return;
     }
-    if (!ALIAS.equals(path)) {
+    if (VERSION.equals(path) && method.equals("GET")) {
+      Map<String, String> params = params(query);
+      Model model = models.get(params.get("name"));
+      if (model == null || !model.versions().contains(params.get("version"))) {
+        answer(exchange, 404, error("RESOURCE_DOES_NOT_EXIST", "Model Version (name=" + params.get("name")
+            + ", version=" + params.get("version") + ") not found"));
+        return;
+      }
+      answer(exchange, 200, JSON.writeValueAsString(Map.of("model_version", Map.of("name", params.get("name"),
+          "version", params.get("version"), "status", "READY"))));
+    } else if (!ALIAS.equals(path)) {
       answer(exchange, 404, error("ENDPOINT_NOT_FOUND", "no endpoint " + method + " " + path + " here"));
     } else if (method.equals("GET")) {
       Map<String, String> params = params(query);

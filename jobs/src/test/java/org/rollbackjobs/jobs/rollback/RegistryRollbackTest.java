@@ -178,6 +178,41 @@ class RegistryRollbackTest extends CliHarness {
   }
 
   @Test
+  void aDrillReadsTheAliasesAndLooksUpThePinnedVersionsWithoutSettingAnyAndFailsWhenOneIsGone() {
+    mlflow.alias(model, "champion", "4").alias(prompt, "production", "3");
+    long ranker = retrainRequests("ranker");
+    mlflow.forget();
+    Result drill = drill();
+    assertThat(drill.exitCode()).as(drill.stderr() + drill.stdout()).isZero();
+    JsonNode json = drill.json();
+    assertThat(actions(json)).containsExactly("dataset " + ns + ".txn none", "model churn set-alias 4 -> 3",
+        "model ranker none", "prompt answer set-alias 3 -> 2");
+    JsonNode churn = component(json, "model", "churn");
+    assertThat(churn.get("status").asText()).isEqualTo("checked");
+    assertThat(churn.get("alias-version").asText()).isEqualTo("4");
+    assertThat(churn.get("pinned-version").asText()).isEqualTo("3");
+    assertThat(component(json, "prompt", "answer").get("status").asText()).isEqualTo("checked");
+    assertThat(mlflow.received("POST")).as("a drill points no alias anywhere").isEmpty();
+    assertThat(mlflow.received("GET")).filteredOn(g -> g.path().equals(MlflowServer.VERSION))
+        .extracting(Received::query).containsExactlyInAnyOrder("name=" + model + "&version=3",
+            "name=" + prompt + "&version=2");
+    assertThat(mlflow.aliasOf(model, "champion")).isEqualTo("4");
+    assertThat(mlflow.aliasOf(prompt, "production")).isEqualTo("3");
+    assertThat(retrainRequests("churn")).isZero();
+    assertThat(retrainRequests("ranker")).isEqualTo(ranker);
+
+    mlflow.register(model, false, "4").alias(model, "champion", "4"); // version 3 was deleted from the registry
+    Result failed = drill();
+    assertThat(failed.exitCode()).as(failed.stderr() + failed.stdout()).isEqualTo(1);
+    assertThat(failed.json().get("verdict").asText()).isEqualTo("failed");
+    assertThat(component(failed.json(), "model", "churn").get("error").asText()).contains("the pinned version 3 of "
+        + model + " does not exist in MLflow");
+    assertThat(failed.json().get("error").asText()).contains("model churn: ", "the pinned version 3 of " + model
+        + " does not exist in MLflow");
+    assertThat(mlflow.received("POST")).isEmpty();
+  }
+
+  @Test
   void aModelOnlyMoveIsLevelOneAndRetriesAnOverloadedRegistry() {
     mlflow.alias(model, "champion", "1");
     Result dry = rollback("--dry-run");
@@ -233,6 +268,10 @@ class RegistryRollbackTest extends CliHarness {
         Long.toString(manifest), "--reason", "bad model deploy", "--json"));
     args.addAll(List.of(more));
     return run(args.toArray(String[]::new));
+  }
+
+  private Result drill() {
+    return run("drill", "--system-file", systemFile.toString(), "--reason", "monthly drill", "--json");
   }
 
   private Result verify() {

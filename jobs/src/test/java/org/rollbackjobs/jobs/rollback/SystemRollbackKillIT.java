@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,11 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,16 +22,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.rollbackjobs.iceberg.features.ExpectedFeatures;
 import org.rollbackjobs.iceberg.features.FeatureLineage;
 import org.rollbackjobs.iceberg.features.TxnSource;
-import org.rollbackjobs.jobs.CliHarness;
-import org.rollbackjobs.jobs.cli.Output;
-import org.rollbackjobs.testing.TestPostgres;
-import org.rollbackjobs.vector.embedding.BuiltInModel;
+import org.rollbackjobs.jobs.JarProcess;
 import org.rollbackjobs.vector.index.BuildRetirer;
 import org.rollbackjobs.vector.index.IndexName;
-import org.rollbackjobs.vector.testing.Registry;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.env.Environment;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -49,10 +38,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * by the same assertions). The system is set up in-process (quicker than one JVM per command); only the rollback
  * and its continuation run in JARs.
  */
-class SystemRollbackKillIT extends CliHarness {
-  private static final Path JAR = Path.of("target", "rollback-jobs.jar");
-  private static final String GOOD_MODEL = "all-minilm-l6-v2-q";
-  private static final String OTHER_MODEL = "bge-small-en-v15-q";
+class SystemRollbackKillIT extends RollbackTestSystem {
   private static final String COMPONENT = "rollback-component:";
   private static final int CHUNK = 20;
 
@@ -78,19 +64,11 @@ class SystemRollbackKillIT extends CliHarness {
     registry.add("rollback.iceberg.catalog-name", () -> "rollback_kill_it");
   }
 
-  @Autowired DataSource dataSource;
-  @Autowired JdbcTemplate jdbc;
-  @Autowired SystemLock lock;
   @Autowired Environment environment;
 
   private final WebhookServer trainer = new WebhookServer();
-  private Registry.Snapshot registry;
-  private String ns;
-  private Path systemFile;
   private int documents;
-  private long tuesday;
   private long badSnapshot;
-  private long goodManifest;
   private String planId;
 
   /** Every JAR a test started: killed after the test, so that a failed test leaves no rollback running on. */
@@ -103,9 +81,6 @@ class SystemRollbackKillIT extends CliHarness {
       process.waitFor(1, TimeUnit.MINUTES);
     }
     trainer.close();
-    if (registry != null) {
-      registry.restore();
-    }
   }
 
   @ParameterizedTest
@@ -118,12 +93,11 @@ class SystemRollbackKillIT extends CliHarness {
     if (phase == Phase.MODELS) {
       trainer.thenAnswer(WebhookServer.Answer.hang(8_000)); // the training service takes its time to answer
     }
-    Jar killed = Jar.start(env(), rollbackArgs());
-    started.add(killed.process);
+    JarProcess killed = JarProcess.start(env(), rollbackArgs());
+    started.add(killed.process());
     long execution = awaitExecution(killed);
     String hit = awaitKillPoint(phase, killed, execution);
-    killed.process.destroyForcibly(); // SIGKILL: no shutdown hook, no finally block runs
-    assertThat(killed.process.waitFor(1, TimeUnit.MINUTES)).isTrue();
+    killed.kill(); // SIGKILL: no shutdown hook, no finally block runs
     Map<String, String> atKill = stepStatuses(execution);
     System.out.printf("kill in %s hit: %s; steps at kill: %s%n", phase, hit, new TreeMap<>(atKill));
     assertThat(atKill).as("the killed run was inside %s", phase).containsEntry(phase.step, "STARTED");
@@ -132,10 +106,10 @@ class SystemRollbackKillIT extends CliHarness {
     await("lock released by the dead process").atMost(Duration.ofSeconds(20)).until(() -> lock.checkFree(ns) == null);
     assertNothingHalfSwitched();
 
-    Jar continued = phase.restartByExecution
-        ? Jar.start(env(), "restart", "--execution", Long.toString(execution), "--json")
-        : Jar.start(env(), rollbackArgs());
-    started.add(continued.process);
+    JarProcess continued = phase.restartByExecution
+        ? JarProcess.start(env(), "restart", "--execution", Long.toString(execution), "--json")
+        : JarProcess.start(env(), rollbackArgs());
+    started.add(continued.process());
     JsonNode result = continued.finish(0);
     assertThat(result.get("status").asText()).isEqualTo("completed");
     assertThat(result.get("plan-id").asText()).as("the continuation runs under the killed run's plan").isEqualTo(planId);
@@ -170,15 +144,15 @@ class SystemRollbackKillIT extends CliHarness {
     approvedRollbackOfAnIncident(40, false);
     // the first retrain answer is slow: the winner still holds the lock when the other JVM gets that far
     trainer.thenAnswer(WebhookServer.Answer.hang(5_000));
-    Jar first = Jar.start(env(), rollbackArgs());
-    Jar second = Jar.start(env(), rollbackArgs());
-    started.addAll(List.of(first.process, second.process));
+    JarProcess first = JarProcess.start(env(), rollbackArgs());
+    JarProcess second = JarProcess.start(env(), rollbackArgs());
+    started.addAll(List.of(first.process(), second.process()));
     int firstCode = first.exitCode();
     int secondCode = second.exitCode();
     assertThat(List.of(firstCode, secondCode)).as(first.stderr() + "\n----\n" + second.stderr())
         .containsExactlyInAnyOrder(0, 4);
-    Jar winner = firstCode == 0 ? first : second;
-    Jar loser = firstCode == 0 ? second : first;
+    JarProcess winner = firstCode == 0 ? first : second;
+    JarProcess loser = firstCode == 0 ? second : first;
     JsonNode won = winner.json();
     JsonNode lost = loser.json();
     System.out.println("refused: " + lost);
@@ -201,21 +175,9 @@ class SystemRollbackKillIT extends CliHarness {
 
   private void approvedRollbackOfAnIncident(int docs, boolean retireGoodBuild) throws Exception {
     documents = docs;
-    registry = Registry.snapshot(dataSource);
-    Registry.deployed(dataSource, BuiltInModel.ALL_MINILM_L6_V2_Q.version(), BuiltInModel.BGE_SMALL_EN_V15_Q.version());
-    jdbc.update("UPDATE rollback.embedding_versions SET status = 'registered', quarantined_by_build = NULL"
-        + " WHERE name = ?", OTHER_MODEL);
-    ns = "rbkill" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
-    jdbc.execute("CREATE SCHEMA " + ns);
-    tuesday = RollbackTestSystem.createTables(catalog, ns, documents);
-    systemFile = RollbackTestSystem.writeSystemFile(ns, GOOD_MODEL, trainer.url("/retrain"));
+    knownGoodSystem("rbkill", documents, trainer.url("/retrain"));
     String file = systemFile.toString();
-    ok(run("recompute-features", "--system-file", file, "--feature", "customer_features", "--reason", "deploy 1"));
-    ok(run("rebuild-index", "--system-file", file, "--index", "docs", "--create", "--reason", "deploy 1"));
     jdbc.execute("CREATE TABLE " + ns + ".good_vectors AS SELECT doc_id, embedding FROM " + ns + ".docs");
-    goodManifest = ok(run("manifest", "capture", "--system-file", file, "--reason", "deploy 1", "--json")).json()
-        .get("manifest-id").asLong();
-    ok(run("trigger-retrain", "--system-file", file, "--model", "churn", "--reason", "deploy 1"));
 
     // the incident: bad load, nightly recompute with v2, index rebuilt with another model, model retrained
     badSnapshot = TxnSource.append(table(ns + ".txn"), TxnSource.rows(TxnSource.SCHEMA, 33, 400, 40), 1);
@@ -272,13 +234,13 @@ class SystemRollbackKillIT extends CliHarness {
 
   // ---- where the kill hits ----
 
-  private long awaitExecution(Jar jar) {
+  private long awaitExecution(JarProcess jar) {
     String sql = "SELECT max(e.job_execution_id) FROM rollback.batch_job_execution e JOIN rollback.batch_job_instance i"
         + " USING (job_instance_id) JOIN rollback.batch_job_execution_params p ON p.job_execution_id"
         + " = e.job_execution_id WHERE i.job_name = 'system-rollback' AND p.parameter_name = 'system'"
         + " AND p.parameter_value = ?";
     Long[] id = new Long[1];
-    awaitAlive(jar, "the system-rollback job started", Duration.ofMillis(10), () -> {
+    jar.awaitAlive("the system-rollback job started", Duration.ofMillis(10), () -> {
       id[0] = jdbc.queryForObject(sql, Long.class, ns);
       return id[0] != null;
     });
@@ -286,12 +248,12 @@ class SystemRollbackKillIT extends CliHarness {
   }
 
   /** Waits until the run is inside the phase; what exactly it was doing there, for the test's log. */
-  private String awaitKillPoint(Phase phase, Jar jar, long execution) {
+  private String awaitKillPoint(Phase phase, JarProcess jar, long execution) {
     switch (phase) {
       case FEATURES_AND_INDEXES -> {
         // inside the re-embedding: some chunks of the new build committed, not all
         String[] table = new String[1];
-        awaitAlive(jar, "load of the new build under way", Duration.ofMillis(20), () -> {
+        jar.awaitAlive("load of the new build under way", Duration.ofMillis(20), () -> {
           table[0] = jdbc.query("SELECT build_table FROM rollback.index_builds WHERE index_schema = ? AND status"
               + " = 'building'", rs -> rs.next() ? rs.getString(1) : null, ns);
           return table[0] != null && rows(ns + "." + table[0]) >= 2 * CHUNK;
@@ -302,23 +264,16 @@ class SystemRollbackKillIT extends CliHarness {
       }
       case MODELS -> {
         // inside the retrain component: the training service got the request and has not answered yet
-        awaitAlive(jar, "retrain request sent", Duration.ofMillis(10), () -> !trainer.received().isEmpty());
+        jar.awaitAlive("retrain request sent", Duration.ofMillis(10), () -> !trainer.received().isEmpty());
         return "retrain request received, its answer pending";
       }
       default -> {
         // the short phases: as soon as the job repository shows the phase's step running
-        awaitAlive(jar, phase.step + " started", Duration.ofMillis(2),
+        jar.awaitAlive(phase.step + " started", Duration.ofMillis(2),
             () -> "STARTED".equals(stepStatuses(execution).get(phase.step)));
         return phase.step + " STARTED";
       }
     }
-  }
-
-  private static void awaitAlive(Jar jar, String what, Duration poll, BooleanSupplier condition) {
-    await(what).atMost(Duration.ofMinutes(3)).pollDelay(Duration.ZERO).pollInterval(poll).until(() -> {
-      assertThat(jar.process.isAlive()).as("the rollback ended before the kill point: %s", jar.stderr()).isTrue();
-      return condition.getAsBoolean();
-    });
   }
 
   // ---- the state ----
@@ -388,61 +343,10 @@ class SystemRollbackKillIT extends CliHarness {
         .map(Map.Entry::getKey).collect(Collectors.toSet());
   }
 
-  private static Result ok(Result result) {
-    assertThat(result.exitCode()).as(result.stderr() + result.stdout()).isZero();
-    return result;
-  }
-
-  // ---- the JAR ----
-
   private Map<String, String> env() {
-    TestPostgres db = TestPostgres.get();
-    Map<String, String> env = new HashMap<>();
-    env.put("SPRING_DATASOURCE_URL", db.jdbcUrl());
-    env.put("SPRING_DATASOURCE_USERNAME", db.user());
-    env.put("SPRING_DATASOURCE_PASSWORD", db.password());
-    // the Iceberg catalog the in-process setup wrote
-    env.put("ROLLBACK_ICEBERG_CATALOGNAME", environment.getRequiredProperty("rollback.iceberg.catalog-name"));
-    env.put("ROLLBACK_ICEBERG_CATALOG_WAREHOUSE", environment.getRequiredProperty("rollback.iceberg.catalog.warehouse"));
+    Map<String, String> env = JarProcess.env(environment);
     env.put("ROLLBACK_VECTOR_CHUNKSIZE", Integer.toString(CHUNK)); // small chunks: a load killed midway has some
     env.put("ROLLBACK_FEATURES_THREADS", "1");
     return env;
-  }
-
-  /** A JAR process; stdout and stderr go to files. */
-  private record Jar(Process process, Path out, Path err) {
-    static Jar start(Map<String, String> env, String... args) throws Exception {
-      Path out = Files.createTempFile("rollback-kill-out", ".txt");
-      Path err = Files.createTempFile("rollback-kill-err", ".txt");
-      List<String> command = new ArrayList<>(List.of("java", "-Xmx768m", "-jar", JAR.toString()));
-      command.addAll(List.of(args));
-      ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-      builder.environment().putAll(env);
-      return new Jar(builder.start(), out, err);
-    }
-
-    int exitCode() throws Exception {
-      assertThat(process.waitFor(4, TimeUnit.MINUTES)).as("finished").isTrue();
-      return process.exitValue();
-    }
-
-    JsonNode finish(int expectedExit) throws Exception {
-      assertThat(exitCode()).as(stderr()).isEqualTo(expectedExit);
-      return json();
-    }
-
-    JsonNode json() throws Exception {
-      List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
-      assertThat(lines).as(stderr()).isNotEmpty();
-      return Output.JSON.readTree(lines.get(lines.size() - 1));
-    }
-
-    String stderr() {
-      try {
-        return Files.readString(err, StandardCharsets.UTF_8);
-      } catch (java.io.IOException e) {
-        return "(no stderr: " + e + ")";
-      }
-    }
   }
 }

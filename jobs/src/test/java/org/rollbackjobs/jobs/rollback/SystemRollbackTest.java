@@ -4,23 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.rollbackjobs.iceberg.features.TxnSource;
-import org.rollbackjobs.jobs.CliHarness;
-import org.rollbackjobs.vector.embedding.BuiltInModel;
 import org.rollbackjobs.vector.index.BuildRetirer;
 import org.rollbackjobs.vector.index.IndexName;
-import org.rollbackjobs.vector.testing.Registry;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * {@code rollback} end to end on a real system: a dataset, a feature table computed from it, a pgvector index of a
@@ -28,55 +19,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * from it with another pipeline version, the index rebuilt with another model of the same dimension, and the model
  * retrained on all that (manifest 2). Each test has a system of its own.
  */
-class SystemRollbackTest extends CliHarness {
-  private static final String GOOD_MODEL = "all-minilm-l6-v2-q";
-  private static final String OTHER_MODEL = "bge-small-en-v15-q";
-
-  @Autowired DataSource dataSource;
-  @Autowired JdbcTemplate jdbc;
-  @Autowired SystemLock lock;
-
-  String ns;
-  Path systemFile;
-  long tuesday;
-  long goodManifest;
-  Registry.Snapshot registry;
-
+class SystemRollbackTest extends RollbackTestSystem {
   @BeforeEach
-  void knownGoodSystem() throws IOException {
-    registry = Registry.snapshot(dataSource);
-    // the registry is one per database: this system starts with the good model deployed, the other one never served
-    Registry.deployed(dataSource, BuiltInModel.ALL_MINILM_L6_V2_Q.version(), BuiltInModel.BGE_SMALL_EN_V15_Q.version());
-    jdbc.update("UPDATE rollback.embedding_versions SET status = 'registered', quarantined_by_build = NULL"
-        + " WHERE name = ?", OTHER_MODEL);
-    ns = "rb" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
-    jdbc.execute("CREATE SCHEMA " + ns);
-    tuesday = RollbackTestSystem.createTables(catalog, ns, 30);
-    systemFile = RollbackTestSystem.writeSystemFile(ns, GOOD_MODEL, null);
-    ok(run("recompute-features", "--system-file", systemFile.toString(), "--feature", "customer_features",
-        "--reason", "first computation"));
-    ok(run("rebuild-index", "--system-file", systemFile.toString(), "--index", "docs", "--create",
-        "--reason", "first build"));
-    goodManifest = capture("deploy 1");
-    ok(run("trigger-retrain", "--system-file", systemFile.toString(), "--model", "churn", "--reason", "deploy 1"));
-    ok(verify(goodManifest));
-  }
-
-  @AfterEach
-  void restoreTheRegistry() {
-    registry.restore();
-  }
-
-  /** The incident: bad load, nightly recompute with v2, index rebuilt with the other model, model retrained. */
-  private void incident() {
-    TxnSource.append(table(ns + ".txn"), TxnSource.rows(TxnSource.SCHEMA, 33, 400, 40), 1);
-    ok(run("recompute-features", "--pipeline", "customer_txn_features", "--version", "2", "--source", ns + ".txn",
-        "--target", ns + ".customer_features", "--reason", "nightly"));
-    ok(run("rebuild-index", "--index", "docs", "--schema", ns, "--embedding", OTHER_MODEL, "--source-table",
-        ns + ".docs", "--id-column", "id", "--text-column", "text", "--reason", "new embedding model"));
-    capture("deploy 2");
-    ok(run("trigger-retrain", "--system-file", systemFile.toString(), "--model", "churn", "--reason", "deploy 2"));
-    assertThat(verify(goodManifest).exitCode()).isEqualTo(3);
+  void system() throws IOException {
+    knownGoodSystem("rb", 30, null);
   }
 
   @Test
@@ -168,6 +114,41 @@ class SystemRollbackTest extends CliHarness {
         .containsExactly(GOOD_MODEL);
   }
 
+  @Test
+  void anIndexChangedInPlaceIsRebuiltThoughItStillServesThePinnedBuild() {
+    // a fifth of the pinned build's vectors relabelled as another model's: the serving build is still the pinned one,
+    // so a rebuild at the pins that is not forced would see an equivalent build serving and do nothing
+    String buildTable = jdbc.queryForObject("SELECT build_table FROM rollback.index_builds WHERE index_schema = ?"
+        + " AND index_name = 'docs' AND status = 'serving'", String.class, ns);
+    jdbc.update("UPDATE " + ns + "." + buildTable + " SET embedding_version = ? WHERE doc_id IN (SELECT doc_id FROM "
+        + ns + "." + buildTable + " ORDER BY doc_id LIMIT 6)", OTHER_MODEL);
+    assertThat(verify(goodManifest).exitCode()).isEqualTo(3);
+
+    List<String> args = List.of("rollback", "--system-file", systemFile.toString(), "--to-manifest",
+        Long.toString(goodManifest), "--reason", "vectors changed in place", "--json");
+    JsonNode plan = run(concat(args, "--dry-run")).json();
+    assertThat(actions(plan)).contains("index docs rebuild");
+    String planId = plan.get("plan-id").asText();
+    int approver = 0;
+    for (JsonNode role : plan.get("approvals").get("missing")) {
+      ok(run("approve", "--system-file", systemFile.toString(), "--plan", planId, "--approver", "approver"
+          + approver++, "--role", role.asText(), "--reason", "mixed vectors confirmed"));
+    }
+
+    Result done = run(args.toArray(String[]::new));
+    assertThat(done.exitCode()).as(done.stderr() + done.stdout()).isZero();
+    assertThat(component(done.json(), "index").get("status").asText()).isEqualTo("completed");
+    assertThat(done.json().get("verify").get("clean").asBoolean()).isTrue();
+    assertThat(jdbc.queryForList("SELECT DISTINCT embedding_version FROM " + ns + ".docs", String.class))
+        .containsExactly(GOOD_MODEL);
+  }
+
+  private static String[] concat(List<String> args, String... more) {
+    List<String> all = new ArrayList<>(args);
+    all.addAll(List.of(more));
+    return all.toArray(String[]::new);
+  }
+
   private static JsonNode component(JsonNode result, String kind) {
     for (JsonNode c : result.get("components")) {
       if (c.get("component").asText().equals(kind)) {
@@ -247,16 +228,6 @@ class SystemRollbackTest extends CliHarness {
     return run(args.toArray(String[]::new));
   }
 
-  private long capture(String reason) {
-    Result capture = ok(run("manifest", "capture", "--system-file", systemFile.toString(), "--reason", reason,
-        "--json"));
-    return capture.json().get("manifest-id").asLong();
-  }
-
-  private Result verify(long manifest) {
-    return run("verify", "--system-file", systemFile.toString(), "--manifest", Long.toString(manifest), "--json");
-  }
-
   private List<Map<String, Object>> rowsOf(Long snapshot) {
     return TxnSource.read(table(ns + ".txn"), snapshot).stream()
         .map(r -> Map.<String, Object>of("row", r.toString())).sorted((a, b) -> a.toString().compareTo(b.toString()))
@@ -268,10 +239,5 @@ class SystemRollbackTest extends CliHarness {
     plan.get("components").forEach(c -> actions.add(c.get("component").asText() + " " + c.get("name").asText() + " "
         + c.get("action").asText()));
     return actions;
-  }
-
-  private static Result ok(Result result) {
-    assertThat(result.exitCode()).as(result.stderr() + result.stdout()).isZero();
-    return result;
   }
 }

@@ -64,6 +64,7 @@ public final class IndexRebuild {
   private Long jobExecutionId;
   private int batchSize = 1000;
   private boolean reuse = true;
+  private boolean keepVersionStatus;
   private Consumer<String> progress = line -> {};
   private VersionCatalog versions = VersionCatalog.builtInOnly();
   private RebuildPlan plan;
@@ -159,6 +160,15 @@ public final class IndexRebuild {
    */
   public IndexRebuild reuse(boolean reuseCachedVectors) {
     this.reuse = reuseCachedVectors;
+    return this;
+  }
+
+  /**
+   * Leave the embedding registry's version statuses as they are when switching (see
+   * {@link ServingSwitch.Options#keepVersionStatus()}): for an index in a drill's sandbox.
+   */
+  public IndexRebuild keepVersionStatus(boolean keep) {
+    this.keepVersionStatus = keep;
     return this;
   }
 
@@ -459,7 +469,7 @@ public final class IndexRebuild {
         return new SwitchResult(fresh.id(), null, null, false, List.of(), List.of(), List.of());
       }
       ServingSwitch.Options options = new ServingSwitch.Options(coolDown, reason, overrideQuarantine, false,
-          lockTimeout, versions);
+          lockTimeout, versions, keepVersionStatus);
       return ServingSwitch.switchTo(c, index, fresh, options, expectedServing, true, actor);
     } catch (SQLException e) {
       throw new IllegalStateException("switching " + index + " to build " + build.id() + " failed: " + e.getMessage(), e);

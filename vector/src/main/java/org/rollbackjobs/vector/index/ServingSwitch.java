@@ -39,9 +39,11 @@ public final class ServingSwitch {
    * @param overrideQuarantine allow switching to a quarantined version (lifts the quarantine)
    * @param switchBack undo the latest switch: lift the quarantines it set, quarantine nothing
    * @param lockTimeout how long to wait for readers' locks on the serving name
+   * @param keepVersionStatus leave the embedding registry's version statuses as they are: the registry is shared by
+   *     every index, and an index in a drill's sandbox must not make a version active or quarantine one
    */
   public record Options(Duration coolDown, String reason, boolean overrideQuarantine, boolean switchBack,
-      Duration lockTimeout, VersionCatalog versions) {
+      Duration lockTimeout, VersionCatalog versions, boolean keepVersionStatus) {
     public Options {
       versions = versions == null ? VersionCatalog.builtInOnly() : versions;
     }
@@ -128,6 +130,10 @@ public final class ServingSwitch {
     BuildRegistry.setServing(c, index, fresh.id(), fresh.dimension());
 
     // versions: the target's become active; those it replaces are quarantined on a rollback, else previous
+    if (options.keepVersionStatus()) {
+      return new SwitchResult(fresh.id(), current == null ? null : current.id(), legacyTable, false, List.of(),
+          lifted, List.of());
+    }
     Set<String> replacedVersions = current == null ? Set.of() : versionsOf(current);
     Set<String> fromVersions = new LinkedHashSet<>(replacedVersions);
     fromVersions.removeAll(targetVersions);

@@ -129,7 +129,7 @@ public final class SwitchBack {
     try (Connection c = dataSource.getConnection()) {
       Plan p = plan(c);
       ServingSwitch.Options options = new ServingSwitch.Options(coolDown, reason, overrideQuarantine, true, lockTimeout,
-          null);
+          null, false);
       return ServingSwitch.switchTo(c, index, p.target(), options,
           p.serving() == null ? null : p.serving().id(), true, actor);
     } catch (SQLException e) {

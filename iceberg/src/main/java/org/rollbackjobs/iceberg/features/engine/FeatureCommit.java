@@ -36,6 +36,7 @@ import org.rollbackjobs.iceberg.ConcurrentChangeException;
 import org.rollbackjobs.iceberg.catalog.TableName;
 import org.rollbackjobs.iceberg.features.FeatureLineage;
 import org.rollbackjobs.iceberg.features.RecomputePlan;
+import org.rollbackjobs.iceberg.snapshot.Refs;
 
 /**
  * The single commit of a recompute: one Iceberg transaction that creates the feature table or evolves its
@@ -53,20 +54,28 @@ public final class FeatureCommit {
       Map<String, String> summary) {
     TableIdentifier id = TableName.parse(plan.targetTable());
     Schema planned = plan.outputSchema();
+    String branch = plan.targetBranch();
     try {
       if (catalog.tableExists(id)) {
         Table table = catalog.loadTable(id);
-        Snapshot earlier = findRun(table, plan.runId());
+        Snapshot earlier = findRun(table, plan.runId(), branch);
         if (earlier != null) {
           return new Outcome(earlier.snapshotId(), true, dataFilePaths.size(), rows(earlier));
         }
         FeatureTables.requireUnpartitioned(table);
         Transaction transaction = table.newTransaction();
-        FeatureTables.evolveIfNeeded(table, transaction, planned);
-        requireSchema(transaction.table().schema(), planned, table.name());
+        if (branch == null) {
+          FeatureTables.evolveIfNeeded(table, transaction, planned);
+          requireSchema(transaction.table().schema(), planned, table.name());
+        } else {
+          FeatureTables.requireOnBranch(table.schema(), planned, table.name()); // main keeps its schema
+        }
         List<DataFile> files = dataFiles(table.io(), dataFilePaths, MetricsConfig.forTable(table));
-        Snapshot base = table.currentSnapshot();
+        Snapshot base = Refs.head(table, branch);
         OverwriteFiles overwrite = transaction.newOverwrite().overwriteByRowFilter(Expressions.alwaysTrue());
+        if (branch != null) {
+          overwrite.toBranch(branch); // main stays as it is (a drill's sandbox)
+        }
         files.forEach(overwrite::addFile);
         if (base != null) {
           // the content is replaced as of the state read here: a writer committing in between fails the commit
@@ -79,7 +88,11 @@ public final class FeatureCommit {
         overwrite.commit();
         transaction.commitTransaction();
         table.refresh();
-        return new Outcome(table.currentSnapshot().snapshotId(), false, files.size(), sum(files));
+        return new Outcome(Refs.head(table, branch).snapshotId(), false, files.size(), sum(files));
+      }
+      if (branch != null) {
+        throw new IllegalStateException("feature table " + id + " no longer exists: nothing to commit to branch "
+            + branch);
       }
       createNamespace(catalog, id.namespace());
       Transaction create = catalog.buildTable(id, planned)
@@ -101,12 +114,13 @@ public final class FeatureCommit {
     }
   }
 
-  /** The snapshot of {@code table}'s main history committed by recompute run {@code runId}, if any. */
-  public static Snapshot findRun(Table table, String runId) {
-    if (table.currentSnapshot() == null) {
+  /** The snapshot of the history of {@code branch} (null: main) committed by recompute run {@code runId}, if any. */
+  public static Snapshot findRun(Table table, String runId, String branch) {
+    Snapshot head = Refs.head(table, branch);
+    if (head == null) {
       return null;
     }
-    for (Snapshot snapshot : SnapshotUtil.currentAncestors(table)) {
+    for (Snapshot snapshot : SnapshotUtil.ancestorsOf(head.snapshotId(), table::snapshot)) {
       if (runId.equals(snapshot.summary().get(FeatureLineage.RUN_ID))) {
         return snapshot;
       }

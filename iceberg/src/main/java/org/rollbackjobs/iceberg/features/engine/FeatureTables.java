@@ -18,6 +18,8 @@ import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.TypeUtil;
 import org.apache.iceberg.types.Types;
 import org.rollbackjobs.iceberg.BadInputException;
+import org.rollbackjobs.iceberg.ConcurrentChangeException;
+import org.rollbackjobs.iceberg.snapshot.Refs;
 
 /**
  * The feature table side of a recompute: what its schema becomes (created, or evolved to exactly the
@@ -37,7 +39,12 @@ public final class FeatureTables {
   public record Planned(boolean exists, Long currentSnapshotId, Map<String, String> currentSummary, String location,
       Schema schema, Map<String, String> properties, List<String> changes) {}
 
-  public static Planned plan(Catalog catalog, TableIdentifier id, Schema output) {
+  /** @param branch the branch whose state is read (null: main) */
+  public static Planned plan(Catalog catalog, TableIdentifier id, Schema output, String branch) {
+    if (branch != null && !catalog.tableExists(id)) {
+      throw new BadInputException("feature table " + id + " does not exist, so it has no branch '" + branch
+          + "' to recompute into");
+    }
     if (!catalog.tableExists(id)) {
       Transaction create = catalog.buildTable(id, output).withProperties(NEW_TABLE_PROPERTIES).createTransaction();
       List<String> changes = List.of("create table " + id + " (" + output.columns().stream()
@@ -51,12 +58,49 @@ public final class FeatureTables {
     }
     Table table = catalog.loadTable(id);
     requireUnpartitioned(table);
+    if (branch != null) {
+      Snapshot head = Refs.head(table, branch);
+      return new Planned(true, head == null ? null : head.snapshotId(), head == null ? Map.of() : head.summary(),
+          table.location(), onBranch(table.schema(), output, id.toString(), branch), table.properties(), List.of());
+    }
     Transaction transaction = table.newTransaction(); // never committed: it only shows the schema to come
     List<String> changes = evolve(transaction, output);
     Snapshot current = table.currentSnapshot();
     return new Planned(true, current == null ? null : current.snapshotId(),
         current == null ? Map.of() : current.summary(), table.location(), transaction.table().schema(),
         table.properties(), changes);
+  }
+
+  /**
+   * The schema data files for a branch are written with: the pipeline's columns as the table has them (their field
+   * ids), in the pipeline's order. An Iceberg schema belongs to the whole table, so a branch cannot drop, add or
+   * change columns without changing main: columns the pipeline does not produce stay in the table (null on the
+   * branch), and a column the table lacks or has with another type is bad input.
+   */
+  static Schema onBranch(Schema table, Schema output, String name, String branch) {
+    List<Types.NestedField> fields = new ArrayList<>();
+    for (Types.NestedField out : output.columns()) {
+      Types.NestedField column = table.findField(out.name());
+      if (column == null || !column.type().equals(out.type())) {
+        throw new BadInputException("the pipeline's column " + out.name() + " " + out.type() + " is "
+            + (column == null ? "not a column" : "a " + column.type() + " column") + " of feature table " + name
+            + "; a schema belongs to the whole table, so a recompute into branch '" + branch + "' cannot "
+            + (column == null ? "add" : "change") + " it without changing main");
+      }
+      fields.add(column);
+    }
+    return new Schema(fields);
+  }
+
+  /** That the table's schema still has every planned column, with its field id and type (a branch commit). */
+  static void requireOnBranch(Schema table, Schema planned, String name) {
+    for (Types.NestedField field : planned.columns()) {
+      Types.NestedField now = table.findField(field.fieldId());
+      if (now == null || !now.name().equals(field.name()) || !now.type().equals(field.type())) {
+        throw new ConcurrentChangeException("the schema of feature table " + name + " changed while the recompute"
+            + " ran (planned column " + field + ", now " + now + "); nothing was committed: run it again", null);
+      }
+    }
   }
 
   static void requireUnpartitioned(Table table) {
