@@ -8,22 +8,24 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.rollbackjobs.testing.TestPostgres;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
- * Scheduler instances for tests, in this JVM, against the test database (ROLLBACK_TEST_JDBC_URL, as the job suite's
- * tests), each with its own web port. The job JAR they launch is a recording script: every command line it is given
+ * Scheduler instances for tests, in this JVM, against the test database ({@link TestPostgres}: one of this JVM's
+ * own), each with its own web port. The job JAR they launch is a recording script: every command line it is given
  * is appended to a file, and it answers as the job JAR's commands do (one JSON line, the documented exit codes) from
  * state files the test controls. The scheduler's part (when, how often, with which arguments, what is recorded) is
  * what these tests check; the job JAR's commands have their own tests.
  */
 public final class RunningSchedulers implements AutoCloseable {
-  static final String URL = env("ROLLBACK_TEST_JDBC_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
-  static final String USER = env("ROLLBACK_TEST_JDBC_USER", "postgres");
-  static final String PASSWORD = env("ROLLBACK_TEST_JDBC_PASSWORD", "");
+  private static final TestPostgres DB = TestPostgres.get();
+  static final String URL = DB.jdbcUrl();
+  static final String USER = DB.user();
+  static final String PASSWORD = DB.password();
 
   public final Path dir;
   final Path record;
@@ -38,11 +40,6 @@ public final class RunningSchedulers implements AutoCloseable {
     Files.writeString(script, SCRIPT.replace("@RECORD@", record.toString()).replace("@STATE@", dir.toString()),
         StandardCharsets.UTF_8);
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-  }
-
-  private static String env(String name, String fallback) {
-    String value = System.getenv(name);
-    return value == null || value.isBlank() ? fallback : value;
   }
 
   /** Starts one instance with this schedules file and extra properties. */
