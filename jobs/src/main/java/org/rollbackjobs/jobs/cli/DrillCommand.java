@@ -7,6 +7,7 @@ import org.rollbackjobs.jobs.drill.DrillRequest;
 import org.rollbackjobs.jobs.drill.DrillService;
 import org.rollbackjobs.jobs.drill.Inject;
 import org.rollbackjobs.jobs.launch.ExitCodes;
+import org.rollbackjobs.jobs.metrics.RollbackMetrics;
 import org.rollbackjobs.jobs.rollback.RollbackRequest;
 import org.rollbackjobs.jobs.system.SystemCatalog;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -56,6 +57,7 @@ class DrillCommand implements Callable<Integer>, Validated {
 
   @Autowired SystemCatalog systems;
   @Autowired DrillService service;
+  @Autowired RollbackMetrics metrics;
 
   @Override
   public void validate() {
@@ -74,6 +76,9 @@ class DrillCommand implements Callable<Integer>, Validated {
     if (outcome.error() != null && outcome.exitCode() != ExitCodes.OK) {
       spec.commandLine().getErr().println("error: " + outcome.error());
       spec.commandLine().getErr().flush();
+    }
+    if (!change.dryRun()) {
+      metrics.drill(outcome, java.time.Instant.now());
     }
     Output.print(spec, output, DrillReport.json(outcome), DrillReport.text(outcome));
     return outcome.exitCode();

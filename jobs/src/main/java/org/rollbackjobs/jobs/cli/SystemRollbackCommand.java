@@ -2,6 +2,7 @@ package org.rollbackjobs.jobs.cli;
 
 import java.util.concurrent.Callable;
 import org.rollbackjobs.jobs.launch.ExitCodes;
+import org.rollbackjobs.jobs.metrics.RollbackMetrics;
 import org.rollbackjobs.jobs.rollback.RollbackOutcome;
 import org.rollbackjobs.jobs.rollback.RollbackReport;
 import org.rollbackjobs.jobs.rollback.RollbackRequest;
@@ -45,6 +46,7 @@ class SystemRollbackCommand implements Callable<Integer>, Validated {
 
   @Autowired SystemCatalog systems;
   @Autowired RollbackService service;
+  @Autowired RollbackMetrics metrics;
 
   @Override
   public void validate() {
@@ -62,6 +64,10 @@ class SystemRollbackCommand implements Callable<Integer>, Validated {
     if (outcome.error() != null && outcome.exitCode() != ExitCodes.OK) {
       spec.commandLine().getErr().println("error: " + outcome.error());
       spec.commandLine().getErr().flush();
+    }
+    if (!change.dryRun()) {
+      metrics.timeToRollback(outcome.plan() == null ? null : outcome.plan().system(), "rollback",
+          outcome.timeToRollbackMs());
     }
     Output.print(spec, output, RollbackReport.json(outcome), RollbackReport.text(outcome));
     return outcome.exitCode();

@@ -1,5 +1,6 @@
 package org.rollbackjobs.jobs.config;
 
+import org.springframework.boot.actuate.metrics.export.prometheus.PrometheusPushGatewayManager;
 import org.springframework.batch.core.configuration.support.JobRegistrySmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.boot.LazyInitializationExcludeFilter;
@@ -21,6 +22,15 @@ public class StartupConfiguration {
   @Bean
   static LazyInitializationExcludeFilter schemaMigrationNotLazy() {
     return LazyInitializationExcludeFilter.forBeanTypes(FlywayMigrationInitializer.class);
+  }
+
+  /**
+   * The Pushgateway push at exit (only configured when {@code management.prometheus.metrics.export.pushgateway
+   * .enabled}): a lazy manager would never be created, and nothing would be pushed.
+   */
+  @Bean
+  static LazyInitializationExcludeFilter metricsPushNotLazy() {
+    return LazyInitializationExcludeFilter.forBeanTypes(PrometheusPushGatewayManager.class);
   }
 
   /**
