@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.rollbackjobs.jobs.drill.DrillOutcome;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
@@ -20,17 +21,18 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class RollbackMetrics {
+  /** Null when metrics are off (no Pushgateway configured, see {@code MetricsOnlyWhenPushed}): nothing recorded. */
   private final MeterRegistry registry;
   /** Per context, not static: several jobs share one JVM (the scheduler, the tests). */
   private final Map<String, AtomicLong> lastDrill = new ConcurrentHashMap<>();
 
-  public RollbackMetrics(MeterRegistry registry) {
-    this.registry = registry;
+  public RollbackMetrics(ObjectProvider<MeterRegistry> registry) {
+    this.registry = registry.getIfAvailable();
   }
 
   /** A drill that ran (a dry run or a refusal before it started is not a drill). */
   public void drill(DrillOutcome outcome, Instant endedAt) {
-    if (outcome.verdict() == null || outcome.system() == null) {
+    if (registry == null || outcome.verdict() == null || outcome.system() == null) {
       return;
     }
     Counter.builder("rollback.drill").description("drills by verdict").tag("system", outcome.system())
@@ -47,7 +49,7 @@ public class RollbackMetrics {
 
   /** A real rollback's time-to-rollback, when it ran. */
   public void timeToRollback(String system, String kind, Long millis) {
-    if (millis == null || system == null) {
+    if (registry == null || millis == null || system == null) {
       return;
     }
     Timer.builder("rollback.time.to.rollback").description("start of the rollback to its verified end")
