@@ -1,0 +1,53 @@
+"""rollback_on_demand_pod: rollback_on_demand.py, each task in a pod of the job image (KubernetesPodOperator;
+the result in /airflow/xcom/return.json). Trigger with conf {"system": ..., "manifest": ..., "reason": ...}.
+"""
+
+from __future__ import annotations
+
+import pendulum
+from airflow import DAG
+from airflow.models.param import Param
+from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
+
+from rollback_jobs_commands import PLAN_COMMAND, ROLLBACK_COMMAND, SYSTEM_PATTERN
+from rollback_jobs_operators import IMAGE_LAUNCHER, pod_arguments, pod_defaults
+
+ENV = {
+    "ROLLBACK_JOBS": IMAGE_LAUNCHER,
+    "SYSTEM": "{{ params.system }}",
+    "MANIFEST": "{{ params.manifest }}",
+    "REASON": "{{ params.reason }}",
+    "ACTOR": "airflow/{{ dag.dag_id }}/{{ run_id }}",
+    "JAVA_OPTS": "-XX:MaxRAMPercentage=50",
+}
+
+with DAG(
+    dag_id="rollback_on_demand_pod",
+    description="Roll a system back to a manifest in pods of the job image: plan and guards, then the rollback",
+    schedule=None,
+    start_date=pendulum.datetime(2026, 1, 5, tz="UTC"),
+    catchup=False,
+    max_active_runs=1,
+    params={
+        "system": Param(type="string", pattern=SYSTEM_PATTERN),
+        "manifest": Param("previous", type="string", pattern="^([0-9]+|previous)$"),
+        "reason": Param(type="string", minLength=1),
+    },
+    tags=["rollback-jobs"],
+) as dag:
+    plan = KubernetesPodOperator(
+        task_id="plan",
+        name="rollback-plan",
+        arguments=pod_arguments(PLAN_COMMAND),
+        env_vars=ENV,
+        **pod_defaults(),
+    )
+    rollback = KubernetesPodOperator(
+        task_id="rollback",
+        name="rollback",
+        arguments=pod_arguments(ROLLBACK_COMMAND),
+        env_vars=ENV,
+        execution_timeout=pendulum.duration(hours=2),
+        **pod_defaults(),
+    )
+    plan >> rollback
