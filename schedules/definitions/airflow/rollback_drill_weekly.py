@@ -8,31 +8,18 @@ from __future__ import annotations
 
 import pendulum
 from airflow import DAG
-from airflow.models.param import Param
 
-from rollback_jobs_commands import DRILL_COMMAND, REPORT_COMMAND, SYSTEM_PATTERN
-from rollback_jobs_operators import LAUNCHER, RollbackJobsBashOperator
+from rollback_jobs_commands import DRILL_COMMAND, DRILL_ENV, REPORT_COMMAND
+from rollback_jobs_operators import DAG_DEFAULTS, DRILL_PARAMS, LAUNCHER, RollbackJobsBashOperator
 
-ENV = {
-    "ROLLBACK_JOBS": LAUNCHER,
-    "SYSTEM": "{{ params.system }}",
-    "INJECT": "{{ params.inject }}",
-    "ACTOR": "airflow/{{ dag.dag_id }}",
-    "REASON": "weekly drill {{ ds }} ({{ run_id }})",
-}
+ENV = {"ROLLBACK_JOBS": LAUNCHER, **DRILL_ENV}
 
 with DAG(
     dag_id="rollback_drill_weekly",
     description="Rehearse the rollback of a system in a sandbox, weekly; then the drill report",
     schedule="0 3 * * 1",
-    start_date=pendulum.datetime(2026, 1, 5, tz="UTC"),
-    catchup=False,  # a missed week is not made up: the next drill is as good
-    max_active_runs=1,  # the system's lock refuses a second drill anyway (exit 4)
-    params={
-        "system": Param("support-search", type="string", pattern=SYSTEM_PATTERN),
-        "inject": Param("bad-load", enum=["none", "bad-load", "stale-features", "mixed-embeddings"]),
-    },
-    tags=["rollback-jobs"],
+    params=DRILL_PARAMS,
+    **DAG_DEFAULTS,
 ) as dag:
     drill = RollbackJobsBashOperator(
         task_id="drill",

@@ -6,33 +6,19 @@ from __future__ import annotations
 
 import pendulum
 from airflow import DAG
-from airflow.models.param import Param
 from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
 
-from rollback_jobs_commands import DRILL_COMMAND, REPORT_COMMAND, SYSTEM_PATTERN
-from rollback_jobs_operators import IMAGE_LAUNCHER, pod_arguments, pod_defaults
+from rollback_jobs_commands import DRILL_COMMAND, DRILL_ENV, REPORT_COMMAND
+from rollback_jobs_operators import DAG_DEFAULTS, DRILL_PARAMS, IMAGE_LAUNCHER, pod_arguments, pod_defaults
 
-ENV = {
-    "ROLLBACK_JOBS": IMAGE_LAUNCHER,
-    "SYSTEM": "{{ params.system }}",
-    "INJECT": "{{ params.inject }}",
-    "ACTOR": "airflow/{{ dag.dag_id }}",
-    "REASON": "weekly drill {{ ds }} ({{ run_id }})",
-    "JAVA_OPTS": "-XX:MaxRAMPercentage=50",
-}
+ENV = {"ROLLBACK_JOBS": IMAGE_LAUNCHER, "JAVA_OPTS": "-XX:MaxRAMPercentage=50", **DRILL_ENV}
 
 with DAG(
     dag_id="rollback_drill_weekly_pod",
     description="Rehearse the rollback of a system in a sandbox, weekly, in pods of the job image",
     schedule="0 3 * * 1",
-    start_date=pendulum.datetime(2026, 1, 5, tz="UTC"),
-    catchup=False,
-    max_active_runs=1,
-    params={
-        "system": Param("support-search", type="string", pattern=SYSTEM_PATTERN),
-        "inject": Param("bad-load", enum=["none", "bad-load", "stale-features", "mixed-embeddings"]),
-    },
-    tags=["rollback-jobs"],
+    params=DRILL_PARAMS,
+    **DAG_DEFAULTS,
 ) as dag:
     drill = KubernetesPodOperator(
         task_id="drill",

@@ -37,6 +37,20 @@ ROLLBACK_COMMAND = (
     " --json"
 )
 
+# The values the commands get, per DAG run (Jinja, rendered by Airflow): the drill's and the on-demand rollback's.
+DRILL_ENV = {
+    "SYSTEM": "{{ params.system }}",
+    "INJECT": "{{ params.inject }}",
+    "ACTOR": "airflow/{{ dag.dag_id }}",
+    "REASON": "weekly drill {{ ds }} ({{ run_id }})",
+}
+ROLLBACK_ENV = {
+    "SYSTEM": "{{ params.system }}",
+    "MANIFEST": "{{ params.manifest }}",
+    "REASON": "{{ params.reason }}",
+    "ACTOR": "airflow/{{ dag.dag_id }}/{{ run_id }}",
+}
+
 COMMANDS = {
     "DRILL_COMMAND": DRILL_COMMAND,
     "REPORT_COMMAND": REPORT_COMMAND,

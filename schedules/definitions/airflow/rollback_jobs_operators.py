@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from functools import cached_property
 
+import pendulum
 from airflow.exceptions import AirflowException, AirflowSkipException
 
 try:  # Airflow 3
@@ -19,7 +20,12 @@ except ImportError:  # Airflow 2
     from airflow.hooks.subprocess import SubprocessHook
     from airflow.operators.bash import BashOperator
 
-from rollback_jobs_commands import pod_script
+try:  # Airflow 3
+    from airflow.sdk import Param
+except ImportError:  # Airflow 2
+    from airflow.models.param import Param
+
+from rollback_jobs_commands import SYSTEM_PATTERN, pod_script
 
 # Where the job suite is on the workers (BashOperator); Airflow Variable rollback_jobs_launcher.
 LAUNCHER = "{{ var.value.get('rollback_jobs_launcher', '/opt/rollback-jobs/bin/rollback-jobs') }}"
@@ -27,6 +33,26 @@ LAUNCHER = "{{ var.value.get('rollback_jobs_launcher', '/opt/rollback-jobs/bin/r
 IMAGE = "{{ var.value.get('rollback_jobs_image', 'rollback-jobs:0.1.0-SNAPSHOT') }}"
 # The launcher inside the job image.
 IMAGE_LAUNCHER = "/opt/rollback/bin/rollback-jobs"
+
+
+# What every rollback-jobs DAG has: no runs made up for the past (the next drill is as good as a missed one), one
+# run at a time (the system's lock would refuse a second one anyway: exit 4).
+DAG_DEFAULTS = dict(
+    start_date=pendulum.datetime(2026, 1, 5, tz="UTC"),
+    catchup=False,
+    max_active_runs=1,
+    tags=["rollback-jobs"],
+)
+# The params of the weekly drill (a manual run may change them) and of the on-demand rollback (its trigger's conf).
+DRILL_PARAMS = {
+    "system": Param("support-search", type="string", pattern=SYSTEM_PATTERN),
+    "inject": Param("bad-load", enum=["none", "bad-load", "stale-features", "mixed-embeddings"]),
+}
+ROLLBACK_PARAMS = {
+    "system": Param(type="string", pattern=SYSTEM_PATTERN),
+    "manifest": Param("previous", type="string", pattern="^([0-9]+|previous)$"),
+    "reason": Param(type="string", minLength=1),
+}
 
 
 def parse_result(line: str):

@@ -10,32 +10,18 @@ from __future__ import annotations
 
 import pendulum
 from airflow import DAG
-from airflow.models.param import Param
 
-from rollback_jobs_commands import PLAN_COMMAND, ROLLBACK_COMMAND, SYSTEM_PATTERN
-from rollback_jobs_operators import LAUNCHER, RollbackJobsBashOperator
+from rollback_jobs_commands import PLAN_COMMAND, ROLLBACK_COMMAND, ROLLBACK_ENV
+from rollback_jobs_operators import DAG_DEFAULTS, LAUNCHER, ROLLBACK_PARAMS, RollbackJobsBashOperator
 
-ENV = {
-    "ROLLBACK_JOBS": LAUNCHER,
-    "SYSTEM": "{{ params.system }}",
-    "MANIFEST": "{{ params.manifest }}",
-    "REASON": "{{ params.reason }}",
-    "ACTOR": "airflow/{{ dag.dag_id }}/{{ run_id }}",
-}
+ENV = {"ROLLBACK_JOBS": LAUNCHER, **ROLLBACK_ENV}
 
 with DAG(
     dag_id="rollback_on_demand",
     description="Roll a system back to a manifest: plan and guards, then the verified rollback",
     schedule=None,
-    start_date=pendulum.datetime(2026, 1, 5, tz="UTC"),
-    catchup=False,
-    max_active_runs=1,
-    params={
-        "system": Param(type="string", pattern=SYSTEM_PATTERN),
-        "manifest": Param("previous", type="string", pattern="^([0-9]+|previous)$"),
-        "reason": Param(type="string", minLength=1),
-    },
-    tags=["rollback-jobs"],
+    params=ROLLBACK_PARAMS,
+    **DAG_DEFAULTS,
 ) as dag:
     plan = RollbackJobsBashOperator(task_id="plan", bash_command=PLAN_COMMAND, env=ENV)
     rollback = RollbackJobsBashOperator(

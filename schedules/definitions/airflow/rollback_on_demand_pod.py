@@ -6,34 +6,19 @@ from __future__ import annotations
 
 import pendulum
 from airflow import DAG
-from airflow.models.param import Param
 from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
 
-from rollback_jobs_commands import PLAN_COMMAND, ROLLBACK_COMMAND, SYSTEM_PATTERN
-from rollback_jobs_operators import IMAGE_LAUNCHER, pod_arguments, pod_defaults
+from rollback_jobs_commands import PLAN_COMMAND, ROLLBACK_COMMAND, ROLLBACK_ENV
+from rollback_jobs_operators import DAG_DEFAULTS, IMAGE_LAUNCHER, ROLLBACK_PARAMS, pod_arguments, pod_defaults
 
-ENV = {
-    "ROLLBACK_JOBS": IMAGE_LAUNCHER,
-    "SYSTEM": "{{ params.system }}",
-    "MANIFEST": "{{ params.manifest }}",
-    "REASON": "{{ params.reason }}",
-    "ACTOR": "airflow/{{ dag.dag_id }}/{{ run_id }}",
-    "JAVA_OPTS": "-XX:MaxRAMPercentage=50",
-}
+ENV = {"ROLLBACK_JOBS": IMAGE_LAUNCHER, "JAVA_OPTS": "-XX:MaxRAMPercentage=50", **ROLLBACK_ENV}
 
 with DAG(
     dag_id="rollback_on_demand_pod",
     description="Roll a system back to a manifest in pods of the job image: plan and guards, then the rollback",
     schedule=None,
-    start_date=pendulum.datetime(2026, 1, 5, tz="UTC"),
-    catchup=False,
-    max_active_runs=1,
-    params={
-        "system": Param(type="string", pattern=SYSTEM_PATTERN),
-        "manifest": Param("previous", type="string", pattern="^([0-9]+|previous)$"),
-        "reason": Param(type="string", minLength=1),
-    },
-    tags=["rollback-jobs"],
+    params=ROLLBACK_PARAMS,
+    **DAG_DEFAULTS,
 ) as dag:
     plan = KubernetesPodOperator(
         task_id="plan",

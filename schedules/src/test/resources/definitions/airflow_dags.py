@@ -35,15 +35,11 @@ def main(folder):
         except SyntaxError as e:
             problems.append(f"{name}:{e.lineno}: does not parse: {e.msg}")
     # module-level constants of every file (literals only), and what each file imports from the others
-    constants = {name[:-3]: module_constants(tree, {}) for name, tree in trees.items()}
+    constants = {name[:-3]: {} for name in trees}
+    for _ in range(len(trees) + 1):  # until every import between the files is resolved
+        constants = {name[:-3]: module_constants(tree, imports(tree, constants)) for name, tree in trees.items()}
     for name, tree in trees.items():
-        imported = {}
-        for node in tree.body:
-            if isinstance(node, ast.ImportFrom) and node.module in constants:
-                for alias in node.names:
-                    if alias.name in constants[node.module]:
-                        imported[alias.asname or alias.name] = constants[node.module][alias.name]
-        scope = module_constants(tree, imported)
+        scope = constants[name[:-3]]
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and call_name(node) == "DAG":
                 dags.append(read_dag(name, node, tree, scope, commands, problems))
@@ -55,6 +51,17 @@ def main(folder):
         "dags": dags,
         "problems": problems,
     }))
+
+
+def imports(tree, constants):
+    """What a file imports from the other files (`from module import NAME`), of their constants."""
+    imported = {}
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module in constants:
+            for alias in node.names:
+                if alias.name in constants[node.module]:
+                    imported[alias.asname or alias.name] = constants[node.module][alias.name]
+    return imported
 
 
 def module_constants(tree, imported):
@@ -84,6 +91,10 @@ def evaluate(node, scope):
         return result
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         return evaluate(node.left, scope) + evaluate(node.right, scope)
+    if isinstance(node, ast.Call) and call_name(node) == "Param":
+        param = {"default": evaluate(node.args[0], scope)} if node.args else {}
+        param.update({k.arg: evaluate(k.value, scope) for k in node.keywords})
+        return param
     if isinstance(node, ast.Call):
         raise ValueError("call")
     return ast.literal_eval(node)
@@ -109,15 +120,11 @@ def read_dag(file, call, tree, scope, commands, problems):
         "tasks": [],
     }
     params = keyword(call, "params")
-    if isinstance(params, ast.Dict):
-        for key, value in zip(params.keys, params.values):
-            param = {}
-            if isinstance(value, ast.Call) and call_name(value) == "Param":
-                if value.args:
-                    param["default"] = evaluate(value.args[0], scope)
-                for k in value.keywords:
-                    param[k.arg] = evaluate(k.value, scope)
-            dag["params"][evaluate(key, scope)] = param
+    if params is not None:
+        try:
+            dag["params"] = evaluate(params, scope)
+        except ValueError as e:
+            problems.append(f"{file}:{call.lineno}: params are not a dict of Param ({e})")
     # the operators of the DAG: in the body of its `with` block
     block = next((n for n in ast.walk(tree) if isinstance(n, ast.With)
                   and any(item.context_expr is call for item in n.items)), None)

@@ -96,12 +96,12 @@ class AirflowDagsTest {
     FileSystemUtils.copyRecursively(AIRFLOW, dir);
     Path dag = dir.resolve("rollback_drill_weekly.py");
     String text = Files.readString(dag);
-    Files.writeString(dag, text.replace("\"INJECT\": \"{{ params.inject }}\",\n", "")
+    Files.writeString(dag, text.replace("ENV = {\"ROLLBACK_JOBS\": LAUNCHER, **DRILL_ENV}", "ENV = {**DRILL_ENV}")
         .replace("bash_command=REPORT_COMMAND", "bash_command='rollback-jobs report'"));
     Files.writeString(dir.resolve("broken.py"), "def f(:\n");
     assertThat(analyse(dir).path("problems")).extracting(JsonNode::asText).satisfiesExactlyInAnyOrder(
         p -> assertThat(p).startsWith("broken.py:1: does not parse"),
-        p -> assertThat(p).contains("rollback_drill_weekly.py:", "the command uses $INJECT, which env does not set"),
+        p -> assertThat(p).contains("rollback_drill_weekly.py:", "the command uses $ROLLBACK_JOBS, which env does not set"),
         p -> assertThat(p).contains("rollback_drill_weekly.py:", "bash_command must be one of"));
   }
 
