@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.rollbackjobs.testing.TestPostgres;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * The packaged job suite ({@code jobs/target/rollback-jobs.jar}, through its launcher {@code jobs/bin/rollback-jobs})
@@ -60,6 +61,7 @@ final class JobSuite {
         + " packaged before this one)").isRegularFile();
     TestPostgres db = TestPostgres.get();
     work = Files.createTempDirectory("rollback-definitions");
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> FileSystemUtils.deleteRecursively(work.toFile())));
     env.put("SPRING_DATASOURCE_URL", db.jdbcUrl());
     env.put("SPRING_DATASOURCE_USERNAME", db.user());
     env.put("SPRING_DATASOURCE_PASSWORD", db.password());
