@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -17,9 +15,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import org.rollbackjobs.jobs.http.TestExchanges;
 
 /**
  * A real HTTP server on a free local port implementing the few endpoints of MLflow's model registry REST API that
@@ -128,12 +126,8 @@ public final class MlflowServer implements AutoCloseable {
   }
 
   private void handle(HttpExchange exchange) throws IOException {
-    Map<String, String> headers = new TreeMap<>();
-    exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(), String.join(",", values)));
-    String body;
-    try (InputStream in = exchange.getRequestBody()) {
-      body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
+    Map<String, String> headers = TestExchanges.headers(exchange);
+    String body = TestExchanges.body(exchange);
     String method = exchange.getRequestMethod();
     String path = exchange.getRequestURI().getRawPath();
     String query = exchange.getRequestURI().getRawQuery();
@@ -225,11 +219,6 @@ public final class MlflowServer implements AutoCloseable {
   }
 
   private static void answer(HttpExchange exchange, int status, String json) throws IOException {
-    byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().add("Content-Type", "application/json");
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
+    TestExchanges.answerJson(exchange, status, json);
   }
 }

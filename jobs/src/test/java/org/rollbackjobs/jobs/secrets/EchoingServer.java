@@ -7,19 +7,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.rollbackjobs.jobs.http.TestExchanges;
 
 /**
  * A real HTTP server on a free local port standing in for the remote endpoints that get credentials: an
@@ -92,12 +89,8 @@ final class EchoingServer implements AutoCloseable {
   }
 
   private void handle(HttpExchange exchange) throws IOException {
-    Map<String, String> headers = new TreeMap<>();
-    exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(), String.join(",", values)));
-    String body;
-    try (InputStream in = exchange.getRequestBody()) {
-      body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
+    Map<String, String> headers = TestExchanges.headers(exchange);
+    String body = TestExchanges.body(exchange);
     String uri = exchange.getRequestURI().toString();
     received.add(new Received(exchange.getRequestMethod(), uri, headers, body));
     Integer refusal = refusing.entrySet().stream().filter(e -> uri.startsWith(e.getKey())).map(Map.Entry::getValue)
@@ -136,11 +129,6 @@ final class EchoingServer implements AutoCloseable {
   }
 
   private static void answer(HttpExchange exchange, int status, String json) throws IOException {
-    byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().add("Content-Type", "application/json");
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
+    TestExchanges.answerJson(exchange, status, json);
   }
 }
