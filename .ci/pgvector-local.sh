@@ -17,6 +17,9 @@
 #   ROLLBACK_PG_PORT  port on 127.0.0.1 (default: 5432)
 #   ROLLBACK_PG_MIRROR Debian mirror (default: the one this machine's apt configuration uses)
 # Needs root (debootstrap and chroot). Takes about a minute and ~700 MB the first time.
+# Connections are trusted (no password), except for members of the role rollback_password_checked, which must give
+# their password on 127.0.0.1 (scram-sha-256): the secrets test makes PostgreSQL refuse a wrong one with such a role.
+# The rule is added to an existing data directory too (and the running server reloaded).
 set -euo pipefail
 
 ROOT="${ROLLBACK_PG_ROOT:-${HOME:-/root}/.cache/rollback-jobs/pg17-trixie}"
@@ -74,10 +77,29 @@ dynamic_shared_memory_type = mmap
 CONF
 }
 
+# Before the trust lines (the first matching line decides); a role that is no member matches nothing here.
+PASSWORD_RULE="host    all             +rollback_password_checked 127.0.0.1/32  scram-sha-256"
+password_rule() {
+  local hba="$ROOT$DATA/pg_hba.conf"
+  grep -qF "$PASSWORD_RULE" "$hba" && return 1
+  say "adding the password rule for members of rollback_password_checked to pg_hba.conf"
+  { echo "# rollback-jobs: members of rollback_password_checked give their password (see .ci/pgvector-local.sh)"
+    echo "$PASSWORD_RULE"
+    cat "$hba"; } > "$hba.new"
+  chmod --reference="$hba" "$hba.new"
+  chown --reference="$hba" "$hba.new"
+  mv "$hba.new" "$hba"
+}
+
 start() {
-  if answers; then say "PostgreSQL already running on 127.0.0.1:$PORT"; return; fi
+  if answers; then
+    say "PostgreSQL already running on 127.0.0.1:$PORT"
+    if [ -f "$ROOT$DATA/pg_hba.conf" ] && password_rule; then in_root "$PGBIN/pg_ctl" -D "$DATA" reload >&2; fi
+    return
+  fi
   bootstrap
   init_data
+  password_rule || true
   [ -d "$ROOT/dev" ] && [ -e "$ROOT/dev/null" ] || { mkdir -p "$ROOT/dev"; mknod -m 666 "$ROOT/dev/null" c 1 3 2>/dev/null || true; }
   say "starting PostgreSQL 17 on 127.0.0.1:$PORT"
   in_root "$PGBIN/pg_ctl" -D "$DATA" -l "$LOG" -o "-p $PORT" -w -t 60 start >&2 \

@@ -2,10 +2,13 @@ package org.rollbackjobs.jobs.cli;
 
 import java.io.PrintWriter;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.rollbackjobs.iceberg.BadInputException;
 import org.rollbackjobs.jobs.launch.ExitCodes;
+import org.rollbackjobs.jobs.secrets.Redaction;
 import picocli.CommandLine;
 import picocli.CommandLine.IFactory;
 import picocli.CommandLine.Model.CommandSpec;
@@ -173,15 +176,37 @@ public final class Cli {
       }
       return ExitCodes.BAD_INPUT;
     }
-    err.println("error: " + e.getMessage().replaceFirst("^Error: ", ""));
+    String message = Redaction.scrub(e.getMessage(), secretArguments(args));
+    err.println("error: " + message.replaceFirst("^Error: ", ""));
     if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) {
       err.println("Run '" + cmd.getCommandSpec().qualifiedName() + " --help' for the valid options.");
     }
     err.flush();
     if (Arrays.asList(args).contains("--json")) {
-      printJsonError(cmd, e.getMessage(), ExitCodes.BAD_INPUT);
+      printJsonError(cmd, message, ExitCodes.BAD_INPUT);
     }
     return ExitCodes.BAD_INPUT;
+  }
+
+  /**
+   * The values of options named like secrets ({@code --password=X}, {@code --spring.datasource.password X}): a
+   * usage error repeats the arguments it did not understand, and a secret given by mistake must not be repeated.
+   */
+  static Set<String> secretArguments(String[] args) {
+    Set<String> secrets = new LinkedHashSet<>();
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (!arg.startsWith("-")) {
+        continue;
+      }
+      int eq = arg.indexOf('=');
+      if (eq > 0 && Redaction.isSecretName(arg.substring(0, eq))) {
+        secrets.add(arg.substring(eq + 1));
+      } else if (eq < 0 && Redaction.isSecretName(arg) && i + 1 < args.length) {
+        secrets.add(args[i + 1]);
+      }
+    }
+    return secrets;
   }
 
   /** The word given where the top-level command expects a command name, if that is what went wrong. */

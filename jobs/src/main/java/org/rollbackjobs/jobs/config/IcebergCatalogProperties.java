@@ -47,6 +47,13 @@ public record IcebergCatalogProperties(String catalogName, Map<String, String> c
     return props;
   }
 
+  /** The settings with the secrets redacted (catalog properties may hold passwords and keys). */
+  @Override
+  public String toString() {
+    return "IcebergCatalogProperties[catalogName=" + catalogName + ", catalog={"
+        + IcebergConfiguration.redacted(new java.util.TreeMap<>(catalog)) + "}]";
+  }
+
   static String canonicalKey(String key) {
     String lower = key.toLowerCase(java.util.Locale.ROOT);
     if (DASHED_KEYS.contains(lower)) {

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.rollbackjobs.iceberg.BadInputException;
+import org.rollbackjobs.jobs.retrain.SecretSource;
 import org.rollbackjobs.vector.embedding.Distance;
 import org.rollbackjobs.vector.embedding.EmbeddingVersion;
 import org.rollbackjobs.vector.embedding.Normalization;
@@ -22,9 +23,9 @@ public class VectorConfiguration {
 
   @Bean
   @Lazy
-  VersionCatalog versionCatalog(VectorProperties properties) {
+  VersionCatalog versionCatalog(VectorProperties properties, SecretSource secrets) {
     Map<String, RemoteModel> remote = new LinkedHashMap<>();
-    properties.remoteModels().forEach((name, p) -> remote.put(name, remoteModel(name, p)));
+    properties.remoteModels().forEach((name, p) -> remote.put(name, remoteModel(name, p, secrets)));
     return new VersionCatalog(remote);
   }
 
@@ -39,7 +40,8 @@ public class VectorConfiguration {
     });
   }
 
-  static RemoteModel remoteModel(String name, VectorProperties.RemoteModelProperties p) {
+  /** A configured remote model; its API key is read through {@code secrets} (the environment) when it is called. */
+  static RemoteModel remoteModel(String name, VectorProperties.RemoteModelProperties p, SecretSource secrets) {
     if (p.baseUrl() == null || p.model() == null || p.revision() == null || p.dimension() == null) {
       throw new BadInputException("remote model " + name + " needs base-url, model, revision and dimension"
           + " (rollback.vector.remote-models." + name + ".*)");
@@ -58,6 +60,7 @@ public class VectorConfiguration {
     if (p.maxBatch() != null) {
       settings = settings.withMaxBatch(p.maxBatch());
     }
-    return new RemoteModel(version, settings, p.apiKeyEnv() == null ? "OPENAI_API_KEY" : p.apiKeyEnv());
+    return new RemoteModel(version, settings, p.apiKeyEnv() == null ? "OPENAI_API_KEY" : p.apiKeyEnv(),
+        variable -> secrets.get(variable).orElse(null));
   }
 }

@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Collection;
+import org.rollbackjobs.jobs.secrets.Redaction;
 
 /** What the suite reads from the answers of remote endpoints (retrain webhooks, MLflow, notification webhooks). */
 public final class HttpAnswers {
@@ -38,6 +40,14 @@ public final class HttpAnswers {
         return null;
       }
     }
+  }
+
+  /**
+   * {@link #excerpt(String)} of the body with every credential sent in the request replaced by {@code ***} first: a
+   * server or proxy may repeat the request in its error answer, Authorization header included.
+   */
+  public static String excerpt(String body, Collection<String> credentialsSent) {
+    return excerpt(Redaction.scrub(body, credentialsSent));
   }
 
   /** ": " and the body on one line, cut short; empty for an empty body. Appended to "HTTP 500" and the like. */

@@ -55,6 +55,14 @@ public record NotifyProperties(
     }
   }
 
+  /** The settings with the webhook URLs redacted: a URL holds a token. */
+  @Override
+  public String toString() {
+    return "NotifyProperties[webhooks=" + webhooks.stream().map(Webhooks::redact).toList() + ", maxAttempts="
+        + maxAttempts + ", initialBackoff=" + initialBackoff + ", maxBackoff=" + maxBackoff + ", timeout=" + timeout
+        + "]";
+  }
+
   /** The URLs as URIs, in configuration order. */
   public List<URI> uris() {
     return webhooks.stream().map(URI::create).toList();

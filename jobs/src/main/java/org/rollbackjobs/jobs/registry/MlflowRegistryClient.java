@@ -13,10 +13,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.rollbackjobs.iceberg.BadInputException;
 import org.rollbackjobs.jobs.http.HttpAnswers;
 import org.rollbackjobs.jobs.retrain.SecretSource;
+import org.rollbackjobs.jobs.secrets.Redaction;
 import org.rollbackjobs.jobs.store.StoredJson;
 import org.rollbackjobs.jobs.system.RegistrySpec.Mlflow;
 import org.slf4j.Logger;
@@ -74,18 +76,18 @@ public class MlflowRegistryClient {
       return Optional.empty();
     }
     if (answer.status() < 200 || answer.status() >= 300) {
-      throw failed(owner, "GET", uri, answer);
+      throw failed(owner, registry, "GET", uri, answer);
     }
     JsonNode version;
     try {
       version = StoredJson.tree(answer.body()).path("model_version").path("version");
     } catch (RuntimeException e) {
       throw new RegistryException(owner + ": MLflow GET " + uri + " answered " + answer.status()
-          + " with a body that is not JSON" + HttpAnswers.excerpt(answer.body()));
+          + " with a body that is not JSON" + HttpAnswers.excerpt(answer.body(), credentials(registry)));
     }
     if (version.isMissingNode() || version.isNull() || version.asText().isBlank()) {
       throw new RegistryException(owner + ": MLflow GET " + uri + " answered " + answer.status()
-          + " without model_version.version" + HttpAnswers.excerpt(answer.body()));
+          + " without model_version.version" + HttpAnswers.excerpt(answer.body(), credentials(registry)));
     }
     return Optional.of(version.asText());
   }
@@ -102,7 +104,7 @@ public class MlflowRegistryClient {
       return false;
     }
     if (answer.status() < 200 || answer.status() >= 300) {
-      throw failed(owner, "GET", uri, answer);
+      throw failed(owner, registry, "GET", uri, answer);
     }
     return true;
   }
@@ -116,7 +118,7 @@ public class MlflowRegistryClient {
     body.put("version", version);
     Answer answer = call(owner, registry, "POST", uri, StoredJson.bytes(body));
     if (answer.status() < 200 || answer.status() >= 300) {
-      throw failed(owner, "POST", uri, answer);
+      throw failed(owner, registry, "POST", uri, answer);
     }
     LOG.info("{}: MLflow alias {} of {} set to version {}", owner, registry.alias(), registry.name(), version);
   }
@@ -156,7 +158,7 @@ public class MlflowRegistryClient {
           return backoff;
         })
         .onRetry(e -> LOG.warn("{}: MLflow {} {} attempt {} failed ({}), retrying", owner, method, uri,
-            e.getAttemptCount(), e.getLastException() != null ? describe(e.getLastException())
+            e.getAttemptCount(), e.getLastException() != null ? describe(e.getLastException(), registry)
                 : "HTTP " + e.getLastResult().status()))
         .build();
     try {
@@ -171,17 +173,27 @@ public class MlflowRegistryClient {
         Thread.currentThread().interrupt();
       }
       throw new RegistryException(owner + ": MLflow " + method + " " + uri + " failed after "
-          + settings.maxAttempts() + " attempts: " + describe(cause));
+          + settings.maxAttempts() + " attempts: " + describe(cause, registry));
     }
   }
 
-  private RegistryException failed(String owner, String method, URI uri, Answer answer) {
+  private RegistryException failed(String owner, Mlflow registry, String method, URI uri, Answer answer) {
     return new RegistryException(owner + ": MLflow " + method + " " + uri + " answered HTTP " + answer.status()
-        + (answer.retryable() ? " (after " + settings.maxAttempts() + " attempts)" : "") + HttpAnswers.excerpt(answer.body()));
+        + (answer.retryable() ? " (after " + settings.maxAttempts() + " attempts)" : "")
+        + HttpAnswers.excerpt(answer.body(), credentials(registry)));
   }
 
-  private static String describe(Throwable e) {
-    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+  /** The token sent, and its Authorization header: kept out of whatever MLflow (or a proxy) answers. */
+  private List<String> credentials(Mlflow registry) {
+    if (registry.tokenEnv() == null) {
+      return List.of();
+    }
+    return secrets.get(registry.tokenEnv()).map(token -> List.of("Bearer " + token, token)).orElse(List.of());
+  }
+
+  private String describe(Throwable e, Mlflow registry) {
+    return e.getClass().getSimpleName() + (e.getMessage() == null ? ""
+        : ": " + Redaction.scrub(e.getMessage(), credentials(registry)));
   }
 
   private static String encode(String value) {

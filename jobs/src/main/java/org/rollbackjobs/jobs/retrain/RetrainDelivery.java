@@ -5,16 +5,20 @@ import dev.failsafe.Failsafe;
 import dev.failsafe.RetryPolicy;
 import dev.failsafe.RetryPolicyBuilder;
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.rollbackjobs.iceberg.BadInputException;
 import org.rollbackjobs.jobs.http.HttpAnswers;
 import org.rollbackjobs.jobs.launch.Attempt;
+import org.rollbackjobs.jobs.secrets.Redaction;
 import org.rollbackjobs.jobs.store.StoredJson;
 import org.rollbackjobs.jobs.system.TriggerSpec.AirflowTrigger;
 import org.slf4j.Logger;
@@ -106,7 +110,7 @@ public class RetrainDelivery {
     } catch (IOException e) {
       // connection refused or reset, timeout: another attempt may succeed
       return new Attempt(false, null, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": "
-          + e.getMessage()), true);
+          + Redaction.scrub(e.getMessage(), credentials(channel))), true);
     }
     int status = response.statusCode();
     if (status >= 200 && status < 300) {
@@ -119,7 +123,35 @@ public class RetrainDelivery {
       return new Attempt(true, status, null, false);
     }
     boolean retryable = status == 429 || status >= 500;
-    return new Attempt(false, status, "HTTP " + status + HttpAnswers.excerpt(response.body()), retryable);
+    return new Attempt(false, status, "HTTP " + status + HttpAnswers.excerpt(response.body(), credentials(channel)),
+        retryable);
+  }
+
+  /**
+   * What of the request is secret, to be kept out of what the server answers: the Authorization header and the
+   * credentials in it, and the query and user info of the URL (a webhook's token).
+   */
+  private List<String> credentials(RetrainChannel channel) {
+    List<String> credentials = new ArrayList<>();
+    authorization(channel.airflow()).ifPresent(value -> {
+      credentials.add(value);
+      credentials.add(value.substring(value.indexOf(' ') + 1));
+    });
+    AirflowTrigger airflow = channel.airflow();
+    if (airflow != null) {
+      for (String variable : new String[] {airflow.passwordEnv(), airflow.tokenEnv()}) {
+        if (variable != null) {
+          secrets.get(variable).ifPresent(credentials::add);
+        }
+      }
+    }
+    URI url = channel.url();
+    for (String part : new String[] {url.getRawQuery(), url.getQuery(), url.getRawUserInfo(), url.getUserInfo()}) {
+      if (part != null) {
+        credentials.add(part);
+      }
+    }
+    return credentials;
   }
 
   private Optional<String> authorization(AirflowTrigger airflow) {

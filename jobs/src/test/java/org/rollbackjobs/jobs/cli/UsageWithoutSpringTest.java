@@ -98,6 +98,19 @@ class UsageWithoutSpringTest {
   }
 
   @Test
+  void aSecretGivenAsAnUnknownOptionIsNotRepeated() {
+    for (String[] args : new String[][] {{"history", "--password=hunter2", "--json"},
+        {"history", "--spring.datasource.password", "hunter2", "--json"}, {"status", "--api-key", "hunter2"}}) {
+      Answer answer = answer(args);
+      assertThat(answer.exitCode()).isEqualTo(2);
+      assertThat(answer.stderr()).contains("Unknown option", "***").doesNotContain("hunter2");
+      assertThat(answer.stdout()).doesNotContain("hunter2");
+    }
+    assertThat(Cli.secretArguments(new String[] {"--token", "t", "--x=y", "--jdbc.password=p", "--json"}))
+        .containsExactly("t", "p");
+  }
+
+  @Test
   void anUnknownCommandListsTheCommands() {
     Answer answer = answer("promote", "--system", "s");
     assertThat(answer.exitCode()).isEqualTo(2);

@@ -41,5 +41,12 @@ class IcebergCatalogPropertiesTest {
   void secretsAreRedactedInLogs() {
     assertThat(IcebergConfiguration.redacted(Map.of("jdbc.password", "hunter2", "uri", "jdbc:x")))
         .contains("jdbc.password=****").contains("uri=jdbc:x").doesNotContain("hunter2");
+    Map<String, String> props = Map.of("uri", "jdbc:postgresql://db/lake?user=u&password=hunter2",
+        "s3.secret-access-key", "k3y", "client.credential", "id:s3cret", "warehouse", "s3://wh");
+    assertThat(IcebergConfiguration.redacted(props)).contains("uri=jdbc:postgresql://db/lake?user=u&password=***",
+        "warehouse=s3://wh").doesNotContain("hunter2", "k3y", "s3cret");
+    assertThat(IcebergConfiguration.secrets(props)).containsExactlyInAnyOrder("hunter2", "k3y", "id:s3cret");
+    assertThat(new IcebergCatalogProperties("c", props).toString()).contains("catalogName=c")
+        .doesNotContain("hunter2", "k3y", "s3cret");
   }
 }

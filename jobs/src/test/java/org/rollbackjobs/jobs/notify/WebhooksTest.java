@@ -33,6 +33,13 @@ class WebhooksTest {
   }
 
   @Test
+  void theSettingsShowNoToken() {
+    assertThat(new NotifyProperties(List.of("https://hooks.slack.com/services/T000/B000/XXXX"), 3,
+        Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(5)).toString())
+        .contains("https://hooks.slack.com/services/***", "maxAttempts=3").doesNotContain("XXXX");
+  }
+
+  @Test
   void backoffDoublesUpToTheMaximum() {
     WebhookNotifier notifier = new WebhookNotifier(new NotifyProperties(List.of(), 5, Duration.ofMillis(100),
         Duration.ofMillis(350), Duration.ofSeconds(1)), null);

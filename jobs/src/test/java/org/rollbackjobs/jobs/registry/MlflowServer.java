@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -17,9 +15,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import org.rollbackjobs.jobs.http.TestExchanges;
 
 /**
  * A real HTTP server on a free local port implementing the few endpoints of MLflow's model registry REST API that
@@ -29,7 +27,8 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * MLflow does (404 {@code RESOURCE_DOES_NOT_EXIST} for an unknown model, version or alias; 400
  * {@code INVALID_PARAMETER_VALUE} for a malformed request). Prompts are registered models tagged
  * {@code mlflow.prompt.is_prompt=true}, as in MLflow 3. Records every request (method, path, raw query, headers,
- * body); can answer the next requests with queued failures (status and Retry-After).
+ * body); can answer the next requests with queued failures (status and Retry-After), whose message may echo the
+ * request back, headers included, as some servers and proxies do.
  */
 public final class MlflowServer implements AutoCloseable {
   public static final String ALIAS = "/api/2.0/mlflow/registered-models/alias";
@@ -42,7 +41,7 @@ public final class MlflowServer implements AutoCloseable {
     }
   }
 
-  private record Failure(int status, String retryAfter) {}
+  private record Failure(int status, String retryAfter, boolean echo) {}
 
   private record Model(boolean prompt, Set<String> versions, Map<String, String> aliases) {}
 
@@ -50,6 +49,7 @@ public final class MlflowServer implements AutoCloseable {
   private final List<Received> received = Collections.synchronizedList(new ArrayList<>());
   private final Map<String, Model> models = new ConcurrentHashMap<>();
   private final ConcurrentLinkedDeque<Failure> failures = new ConcurrentLinkedDeque<>();
+  private volatile Integer refusePosts;
 
   public MlflowServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -79,7 +79,26 @@ public final class MlflowServer implements AutoCloseable {
 
   /** Answers the next request with this status (and Retry-After, if not null) before serving any. */
   public MlflowServer thenFail(int status, String retryAfter) {
-    failures.addLast(new Failure(status, retryAfter));
+    failures.addLast(new Failure(status, retryAfter, false));
+    return this;
+  }
+
+  /** Answers the next request with this status and a message that repeats the request, its headers included. */
+  public MlflowServer thenFailEchoing(int status) {
+    failures.addLast(new Failure(status, null, true));
+    return this;
+  }
+
+  /** Answers every POST (setting an alias) with this status and the request echoed, until {@link #clearFailures}. */
+  public MlflowServer refusePostsEchoing(int status) {
+    refusePosts = status;
+    return this;
+  }
+
+  /** Forgets the queued failures and refusals: the next requests are served. */
+  public MlflowServer clearFailures() {
+    failures.clear();
+    refusePosts = null;
     return this;
   }
 
@@ -107,22 +126,21 @@ public final class MlflowServer implements AutoCloseable {
   }
 
   private void handle(HttpExchange exchange) throws IOException {
-    Map<String, String> headers = new TreeMap<>();
-    exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(), String.join(",", values)));
-    String body;
-    try (InputStream in = exchange.getRequestBody()) {
-      body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
+    Map<String, String> headers = TestExchanges.headers(exchange);
+    String body = TestExchanges.body(exchange);
     String method = exchange.getRequestMethod();
     String path = exchange.getRequestURI().getRawPath();
     String query = exchange.getRequestURI().getRawQuery();
     received.add(new Received(method, path, query, headers, body));
-    Failure failure = failures.pollFirst();
+    Failure failure = refusePosts != null && method.equals("POST") ? new Failure(refusePosts, null, true)
+        : failures.pollFirst();
     if (failure != null) {
       if (failure.retryAfter() != null) {
         exchange.getResponseHeaders().add("Retry-After", failure.retryAfter());
       }
-      answer(exchange, failure.status(), error("TEMPORARILY_UNAVAILABLE", "test server fails this request"));
+      answer(exchange, failure.status(), error(failure.status() == 401 ? "UNAUTHENTICATED" : "TEMPORARILY_UNAVAILABLE",
+          failure.echo() ? "refused " + method + " " + path + (query == null ? "" : "?" + query) + " with headers "
+              + headers : "test server fails this request"));
       return;
     }
     if (VERSION.equals(path) && method.equals("GET")) {
@@ -201,11 +219,6 @@ public final class MlflowServer implements AutoCloseable {
   }
 
   private static void answer(HttpExchange exchange, int status, String json) throws IOException {
-    byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().add("Content-Type", "application/json");
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
+    TestExchanges.answerJson(exchange, status, json);
   }
 }

@@ -2,7 +2,6 @@ package org.rollbackjobs.jobs.retrain;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -10,8 +9,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import org.rollbackjobs.jobs.http.TestExchanges;
 
 /**
  * A real HTTP server on a free local port that records every request it receives (method, path, headers, body)
@@ -32,12 +31,8 @@ final class RecordingHttpServer implements AutoCloseable {
   RecordingHttpServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/", exchange -> {
-      Map<String, String> headers = new TreeMap<>();
-      exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(), String.join(",", values)));
-      String body;
-      try (InputStream in = exchange.getRequestBody()) {
-        body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      }
+      Map<String, String> headers = TestExchanges.headers(exchange);
+      String body = TestExchanges.body(exchange);
       received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), headers, body));
       Integer queued = statuses.pollFirst();
       int status = queued == null ? otherwise : queued;

@@ -2,7 +2,6 @@ package org.rollbackjobs.jobs.rollback;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -11,10 +10,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.rollbackjobs.jobs.http.TestExchanges;
 
 /**
  * A real HTTP server on a free local port that records every request (method, path, headers, body, arrival) and
@@ -61,12 +60,8 @@ final class WebhookServer implements AutoCloseable {
     }
     server.setExecutor(threads);
     server.createContext("/", exchange -> {
-      Map<String, String> headers = new TreeMap<>();
-      exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(), String.join(",", values)));
-      String body;
-      try (InputStream in = exchange.getRequestBody()) {
-        body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      }
+      Map<String, String> headers = TestExchanges.headers(exchange);
+      String body = TestExchanges.body(exchange);
       received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), headers, body,
           Instant.now()));
       Answer queued = answers.pollFirst();

@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * An OpenAI-compatible {@code POST {base-url}/embeddings} endpoint (OpenAI, Azure OpenAI, vLLM, Ollama, LiteLLM,
  * text-embeddings-inference, ...). Requests carry at most {@code maxBatch} texts; 429 and 5xx answers and I/O
  * failures (including timeouts) are retried with exponential backoff and jitter (a {@code Retry-After} header
- * wins), anything else fails at once with the endpoint's own error message. The API key is passed in by the
- * caller (read from the environment) and is never logged.
+ * wins), anything else fails at once with the endpoint's own error message (the API key taken out of it). The API
+ * key is passed in by the caller (read from the environment) and is never logged.
  */
 public final class OpenAiCompatibleEmbedder implements Embedder {
   private static final Logger LOG = LoggerFactory.getLogger(OpenAiCompatibleEmbedder.class);
@@ -83,7 +83,7 @@ public final class OpenAiCompatibleEmbedder implements Embedder {
         .withMaxRetries(settings.maxRetries())
         .withDelayFn(context -> delay(context.getAttemptCount(), context.getLastException()))
         .onRetry(event -> LOG.warn("embedding endpoint {}: attempt {} failed ({}), retrying", endpoint(),
-            event.getAttemptCount(), String.valueOf(event.getLastException().getMessage())))
+            event.getAttemptCount(), String.valueOf(withoutKey(event.getLastException().getMessage()))))
         .build();
   }
 
@@ -115,7 +115,8 @@ public final class OpenAiCompatibleEmbedder implements Embedder {
     } catch (FailsafeException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       throw new EmbeddingEndpointException("embedding endpoint " + endpoint() + " failed after "
-          + (settings.maxRetries() + 1) + " attempts for model " + version.model() + ": " + cause.getMessage(), cause);
+          + (settings.maxRetries() + 1) + " attempts for model " + version.model() + ": "
+          + withoutKey(cause.getMessage()), cause);
     } catch (RetryableFailure e) {
       throw new EmbeddingEndpointException("embedding endpoint " + endpoint() + " failed after "
           + (settings.maxRetries() + 1) + " attempts for model " + version.model() + ": " + e.getMessage(), e);
@@ -150,12 +151,23 @@ public final class OpenAiCompatibleEmbedder implements Embedder {
     if (status == 200) {
       return JSON.readTree(response.body());
     }
-    String message = "HTTP " + status + errorMessage(response.body());
+    String message = "HTTP " + status + errorMessage(withoutKey(response.body()));
     if (status == 429 || status >= 500) {
       throw new RetryableFailure(message, retryAfter(response));
     }
     throw new EmbeddingEndpointException("embedding endpoint " + endpoint() + " refused the request for model "
         + version.model() + " (not retried): " + message, null);
+  }
+
+  /**
+   * The text with the API key (and the Authorization header made of it) replaced by {@code ***}: an endpoint or a
+   * proxy may repeat the request in its error answer.
+   */
+  private String withoutKey(String text) {
+    if (text == null || apiKey == null || apiKey.isEmpty()) {
+      return text;
+    }
+    return text.replace("Bearer " + apiKey, "Bearer ***").replace(apiKey, "***");
   }
 
   private List<float[]> vectors(JsonNode response, int expected) {

@@ -173,6 +173,17 @@ class OpenAiCompatibleEmbedderTest {
   }
 
   @Test
+  void anAnswerThatRepeatsTheKeyIsShownWithoutIt() {
+    script = (n, body, exchange) -> send(exchange, n == 0 ? 500 : 401, "{\"error\":{\"message\":\"Incorrect API key"
+        + " provided: " + exchange.getRequestHeaders().getFirst("Authorization") + " (sk-test-key)\"}}", null);
+
+    assertThatThrownBy(() -> embedder(10).embed(List.of("x")))
+        .isInstanceOf(EmbeddingEndpointException.class)
+        .hasMessageContaining("HTTP 401: Incorrect API key provided: Bearer *** (***)")
+        .hasMessageNotContaining("sk-test-key");
+  }
+
+  @Test
   void persistentServerErrorsFailAfterTheRetriesAreUsedUp() {
     script = (n, body, exchange) -> send(exchange, 502, "bad gateway", null);
 
