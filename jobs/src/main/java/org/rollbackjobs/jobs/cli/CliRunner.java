@@ -2,8 +2,12 @@ package org.rollbackjobs.jobs.cli;
 
 import java.util.HashSet;
 import java.util.Set;
+import org.rollbackjobs.iceberg.BadInputException;
+import org.springframework.beans.BeansException;
+import org.springframework.beans.factory.config.AutowireCapableBeanFactory;
 import org.springframework.boot.CommandLineRunner;
 import org.springframework.boot.ExitCodeGenerator;
+import org.springframework.context.ApplicationContext;
 import org.springframework.stereotype.Component;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,18 +19,42 @@ import picocli.CommandLine.ParseResult;
 @Component
 public class CliRunner implements CommandLineRunner, ExitCodeGenerator {
   private final IFactory factory;
+  private final AutowireCapableBeanFactory beans;
   private int exitCode;
 
-  public CliRunner(IFactory factory) {
+  public CliRunner(IFactory factory, ApplicationContext context) {
     this.factory = factory;
+    this.beans = context.getAutowireCapableBeanFactory();
   }
 
   @Override
   public void run(String... args) {
     String[] commandArgs = Cli.commandArguments(args);
-    if (commandArgs.length > 0) { // tests start the application without a command
-      exitCode = Cli.commandLine(onlyInvoked(factory, commandArgs)).execute(commandArgs);
+    if (commandArgs.length == 0) { // tests start the application without a command
+      return;
     }
+    CommandLine commandLine;
+    try {
+      commandLine = Cli.commandLine(onlyInvoked(factory, beans, commandArgs));
+    } catch (RuntimeException e) {
+      BeansException configuration = configurationProblem(e);
+      if (configuration == null) {
+        throw e;
+      }
+      // a setting that cannot be used (rollback.notify.webhooks[0] is not a valid URL, ...): bad input, nothing ran;
+      // reported like any failure to start (Cli.startupFailure: one line, the JSON error with --json, exit 2)
+      throw new BadInputException(configuration.getMostSpecificCause().getMessage());
+    }
+    exitCode = commandLine.execute(commandArgs);
+  }
+
+  private static BeansException configurationProblem(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BeansException beans) {
+        return beans;
+      }
+    }
+    return null;
   }
 
   @Override
@@ -40,7 +68,7 @@ public class CliRunner implements CommandLineRunner, ExitCodeGenerator {
    * ({@code spring.main.lazy-initialization}) the beans that only other commands use are then never created: a
    * {@code history} connects no Iceberg catalog, builds no job and no HTTP client.
    */
-  static IFactory onlyInvoked(IFactory spring, String[] commandArgs) {
+  static IFactory onlyInvoked(IFactory spring, AutowireCapableBeanFactory beans, String[] commandArgs) {
     Set<Class<?>> invoked = new HashSet<>();
     try {
       for (ParseResult p = Cli.commandLine(CommandLine.defaultFactory()).parseArgs(commandArgs); p != null;
@@ -54,9 +82,12 @@ public class CliRunner implements CommandLineRunner, ExitCodeGenerator {
     return new IFactory() {
       @Override
       public <K> K create(Class<K> cls) throws Exception {
-        boolean otherCommand = cls.isAnnotationPresent(Command.class) && !invoked.contains(cls)
-            && cls.getPackage() == CliRunner.class.getPackage();
-        return otherCommand ? plain.create(cls) : spring.create(cls);
+        if (cls.isAnnotationPresent(Command.class) && cls.getPackage() == CliRunner.class.getPackage()) {
+          // the command that runs is autowired here, not by picocli's Spring factory, which would fall back to a
+          // plain object (with null services) when a bean it needs cannot be made
+          return invoked.contains(cls) ? beans.createBean(cls) : plain.create(cls);
+        }
+        return spring.create(cls);
       }
     };
   }

@@ -523,7 +523,8 @@ class SecretsNeverShownTest extends CliHarness {
         + ",https://hooks.example.org/services/x y/" + BAD_WEBHOOK_TOKEN);
     Ran badUrl = process(badWebhook, "rollback", "--system-file", systemFile.toString(), "--to-manifest", "previous",
         "--dry-run", "--json");
-    assertThat(badUrl.exitCode()).as("%s", badUrl).isNotZero();
+    assertThat(badUrl.exitCode()).as("%s", badUrl).isEqualTo(2);
+    assertThat(badUrl.stderr()).contains("error: invalid configuration: rollback.notify.webhooks[0]");
     // and a secret given on the command line as a Spring property: taken, never shown
     assertThat(process(good, "history", "--json", "--spring.datasource.password=" + DB_PASSWORD).exitCode()).isZero();
   }
