@@ -1,6 +1,5 @@
 package org.rollbackjobs.jobs.config;
 
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -50,15 +49,21 @@ public class VectorConfiguration {
         p.provider() == null ? EmbeddingVersion.PROVIDER_OPENAI : p.provider(), p.model(), null, p.revision(),
         p.dimension(), Normalization.parse(p.normalization() == null ? "l2" : p.normalization()),
         Distance.parse(p.distance() == null ? "cosine" : p.distance()));
-    OpenAiCompatibleEmbedder.Settings settings = OpenAiCompatibleEmbedder.Settings.defaults(p.baseUrl());
+    OpenAiCompatibleEmbedder.Settings settings = OpenAiCompatibleEmbedder.Settings.defaults(p.baseUrl())
+        .withSettingsPrefix("rollback.vector.remote-models." + name);
     if (p.timeout() != null) {
       settings = settings.withRequestTimeout(p.timeout());
     }
-    if (p.maxRetries() != null) {
-      settings = settings.withRetries(p.maxRetries(), Duration.ofMillis(500), Duration.ofSeconds(30));
-    }
+    settings = settings.withRetries(p.maxRetries() == null ? settings.maxRetries() : p.maxRetries(),
+        p.initialBackoff() == null ? settings.backoff() : p.initialBackoff(),
+        p.maxBackoff() == null ? settings.maxBackoff() : p.maxBackoff());
     if (p.maxBatch() != null) {
       settings = settings.withMaxBatch(p.maxBatch());
+    }
+    try {
+      settings.retries();
+    } catch (IllegalArgumentException e) { // a zero timeout, a negative backoff: refused before anything runs
+      throw new BadInputException(e.getMessage());
     }
     return new RemoteModel(version, settings, p.apiKeyEnv() == null ? "OPENAI_API_KEY" : p.apiKeyEnv(),
         variable -> secrets.get(variable).orElse(null));

@@ -81,7 +81,15 @@ public record VectorProperties(
 
   /**
    * A remote model: {@code rollback.vector.remote-models.NAME.*}. The key is read from the environment variable
-   * named by {@code api-key-env}, never from configuration.
+   * named by {@code api-key-env}, never from configuration. A request ends within (max-retries + 1) x (timeout +
+   * max-backoff).
+   *
+   * @param timeout the deadline of one attempt: connecting, sending and receiving the whole answer (default 60s)
+   * @param maxRetries retries after the first attempt (default 5)
+   * @param initialBackoff wait before the first retry, doubled for each further one (default 500ms)
+   * @param maxBackoff the longest wait between two attempts, and the longest {@code Retry-After} waited for (a
+   *     longer one fails the request at once, saying so; default 30s)
+   * @param maxBatch texts per request (default 256)
    */
   public record RemoteModelProperties(
       String provider,
@@ -94,5 +102,7 @@ public record VectorProperties(
       String apiKeyEnv,
       Duration timeout,
       Integer maxRetries,
-      Integer maxBatch) {}
+      Integer maxBatch,
+      Duration initialBackoff,
+      Duration maxBackoff) {}
 }

@@ -1,45 +1,17 @@
 package org.rollbackjobs.jobs.http;
 
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Collection;
 import org.rollbackjobs.jobs.secrets.Redaction;
 
-/** What the suite reads from the answers of remote endpoints (retrain webhooks, MLflow, notification webhooks). */
+/**
+ * How the suite shows the error answers of remote endpoints (retrain webhooks, MLflow, notification webhooks) in its
+ * messages. {@code Retry-After} and retries: {@link org.rollbackjobs.vector.http.BoundedHttp}.
+ */
 public final class HttpAnswers {
   /** How much of an error answer's body goes into a message: enough to see the server's reason. */
   private static final int ERROR_BODY_CHARS = 300;
 
   private HttpAnswers() {
-  }
-
-  /** The answer's {@code Retry-After} header; null when absent or unreadable. */
-  public static Duration retryAfter(HttpResponse<?> response) {
-    return parseRetryAfter(response.headers().firstValue("Retry-After").orElse(null));
-  }
-
-  /** {@code Retry-After} as delay seconds or as an HTTP date (RFC 9110); null when absent or unreadable. */
-  public static Duration parseRetryAfter(String header) {
-    if (header == null || header.isBlank()) {
-      return null;
-    }
-    String value = header.strip();
-    try {
-      long seconds = Long.parseLong(value);
-      return seconds < 0 ? null : Duration.ofSeconds(seconds);
-    } catch (NumberFormatException notSeconds) {
-      try {
-        Duration until = Duration.between(Instant.now(),
-            ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
-        return until.isNegative() ? Duration.ZERO : until;
-      } catch (DateTimeParseException notADate) {
-        return null;
-      }
-    }
   }
 
   /**

@@ -5,6 +5,8 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.rollbackjobs.vector.http.BoundedHttp;
+import org.rollbackjobs.vector.http.RetrySettings;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -22,7 +24,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param initialBackoff wait before the second attempt, doubled for each further one (default 1s)
  * @param maxBackoff the longest wait between two attempts, and the longest {@code Retry-After} honoured (default
  *     10s)
- * @param timeout connect and response timeout of one attempt (default 5s)
+ * @param timeout the deadline of one attempt: connecting, sending and receiving the whole answer, body included
+ *     (default 5s). A delivery to one webhook ends within max-attempts x (timeout + max-backoff)
  */
 @ConfigurationProperties(prefix = "rollback.notify")
 public record NotifyProperties(
@@ -61,6 +64,11 @@ public record NotifyProperties(
     return "NotifyProperties[webhooks=" + webhooks.stream().map(Webhooks::redact).toList() + ", maxAttempts="
         + maxAttempts + ", initialBackoff=" + initialBackoff + ", maxBackoff=" + maxBackoff + ", timeout=" + timeout
         + "]";
+  }
+
+  /** The retries as {@link BoundedHttp} takes them. */
+  public RetrySettings retries() {
+    return new RetrySettings("rollback.notify", maxAttempts, timeout, initialBackoff, maxBackoff);
   }
 
   /** The URLs as URIs, in configuration order. */

@@ -1,15 +1,9 @@
 package org.rollbackjobs.jobs.notify;
 
-import dev.failsafe.Failsafe;
-import dev.failsafe.RetryPolicy;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,6 +15,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.rollbackjobs.jobs.http.HttpAnswers;
 import org.rollbackjobs.jobs.store.StoredJson;
+import org.rollbackjobs.vector.http.BoundedHttp;
+import org.rollbackjobs.vector.http.BoundedHttp.Outcome;
+import org.rollbackjobs.vector.http.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -30,8 +27,9 @@ import org.springframework.stereotype.Component;
 /**
  * Posts events as JSON to every configured webhook ({@link NotifyProperties}), in the background, one after the
  * other per webhook (an event is sent to a webhook only once the one before it got there or gave up), and records
- * each delivery in {@code rollback.notifications}. Connection errors, timeouts, 429 and 5xx are retried with
- * exponential backoff, honouring {@code Retry-After}; other answers are not retried. Nothing here ever throws at
+ * each delivery in {@code rollback.notifications}. Each attempt must be answered completely within the timeout;
+ * connection errors, timeouts, 429 and 5xx are retried with exponential backoff, honouring {@code Retry-After}
+ * ({@link BoundedHttp}); other answers are not retried. Nothing here ever throws at
  * its caller: a notification that cannot be delivered is a {@link Delivery} with status {@code failed}, logged
  * and recorded. URLs appear only redacted ({@link Webhooks#redact}) in logs, records and results.
  */
@@ -42,7 +40,7 @@ public class WebhookNotifier implements DisposableBean {
   private final NotifyProperties settings;
   private final List<URI> webhooks;
   private final JdbcTemplate jdbc;
-  private final HttpClient http;
+  private final BoundedHttp http;
   private final ExecutorService senders;
 
   public WebhookNotifier(NotifyProperties settings, JdbcTemplate jdbc) {
@@ -55,12 +53,12 @@ public class WebhookNotifier implements DisposableBean {
       thread.setDaemon(true); // never keeps the process alive: a command waits for what it must report
       return thread;
     });
-    this.http = HttpClient.newBuilder()
+    this.http = new BoundedHttp(HttpClient.newBuilder()
         .connectTimeout(settings.timeout())
         .followRedirects(HttpClient.Redirect.NEVER)
         .version(HttpClient.Version.HTTP_1_1) // what every webhook receiver speaks; no h2c upgrade on plain http
         .executor(senders)
-        .build();
+        .build(), settings.retries());
   }
 
   /**
@@ -173,76 +171,21 @@ public class WebhookNotifier implements DisposableBean {
     return delivery;
   }
 
-  /** One attempt's outcome; {@code retryAfter} is what a 429 or 503 asked for. */
-  private record Attempt(Integer httpStatus, String error, boolean retryable, Duration retryAfter) {
-    boolean delivered() {
-      return error == null;
-    }
-  }
-
-  private Delivery deliver(String event, URI url, byte[] body) {
-    AtomicInteger attempts = new AtomicInteger();
-    RetryPolicy<Attempt> policy = RetryPolicy.<Attempt>builder()
-        .handleResultIf(a -> !a.delivered() && a.retryable())
-        .withMaxAttempts(settings.maxAttempts())
-        // what the server asked for (Retry-After), else exponential backoff; never null (Failsafe needs a delay)
-        .withDelayFn(context -> context.getLastResult() != null && context.getLastResult().retryAfter() != null
-            ? context.getLastResult().retryAfter() : backoff(context.getAttemptCount()))
-        .onRetry(e -> LOG.warn("notification {} to {}: attempt {} failed ({}), retrying", event, Webhooks.redact(url),
-            e.getAttemptCount(), e.getLastResult() == null ? e.getLastException() : e.getLastResult().error()))
-        .build();
-    try {
-      Attempt last = Failsafe.with(policy).get(() -> {
-        attempts.incrementAndGet();
-        return attempt(url, body);
-      });
-      return new Delivery(event, Webhooks.redact(url), last.delivered() ? Delivery.DELIVERED : Delivery.FAILED,
-          attempts.get(), last.httpStatus(), last.error());
-    } catch (RuntimeException e) {
-      return new Delivery(event, Webhooks.redact(url), Delivery.FAILED, attempts.get(), null,
-          Webhooks.scrub(e.toString(), url));
-    }
-  }
-
-  /** The wait after {@code attempts} failed attempts: initial-backoff doubled per further attempt, up to max. */
-  Duration backoff(int attempts) {
-    Duration wait = settings.initialBackoff();
-    for (int i = 1; i < attempts && wait.compareTo(settings.maxBackoff()) < 0; i++) {
-      wait = wait.multipliedBy(2);
-    }
-    return wait.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : wait;
-  }
-
-  private Attempt attempt(URI url, byte[] body) {
+  /** Delivers one event to one webhook: retried as {@link BoundedHttp} does, never throws. */
+  Delivery deliver(String event, URI url, byte[] body) {
     HttpRequest request = HttpRequest.newBuilder(url)
-        .timeout(settings.timeout())
         .header("Content-Type", "application/json")
         .header("User-Agent", "rollback-jobs")
         .POST(HttpRequest.BodyPublishers.ofByteArray(body))
         .build();
-    HttpResponse<String> response;
-    try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    } catch (IOException e) { // connection refused or reset, timeout: another attempt may succeed
-      return new Attempt(null, Webhooks.scrub(e.getClass().getSimpleName() + (e.getMessage() == null ? ""
-          : ": " + e.getMessage()), url), true, null);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new Attempt(null, "interrupted", false, null);
+    Outcome outcome = http.call("notification " + event + " to " + Webhooks.redact(url), request);
+    Exchange last = outcome.last();
+    if (last.succeeded()) {
+      return new Delivery(event, Webhooks.redact(url), Delivery.DELIVERED, outcome.attempts(), last.status(), null);
     }
-    int status = response.statusCode();
-    if (status >= 200 && status < 300) {
-      return new Attempt(status, null, false, null);
-    }
-    String error = "HTTP " + status + Webhooks.scrub(HttpAnswers.excerpt(response.body()), url);
-    boolean retryable = status == 429 || status >= 500;
-    Duration retryAfter = status == 429 || status == 503
-        ? HttpAnswers.retryAfter(response) : null;
-    if (retryAfter != null && retryAfter.compareTo(settings.maxBackoff()) > 0) {
-      return new Attempt(status, error + " (Retry-After " + retryAfter.toSeconds() + "s is longer than"
-          + " rollback.notify.max-backoff " + settings.maxBackoff().toSeconds() + "s: not retried)", false, null);
-    }
-    return new Attempt(status, error, retryable, retryAfter);
+    String error = last.answered() ? "HTTP " + last.status() + HttpAnswers.excerpt(last.body()) : last.summary();
+    return new Delivery(event, Webhooks.redact(url), Delivery.FAILED, outcome.attempts(), last.status(),
+        Webhooks.scrub(error + (outcome.gaveUp() == null ? " (not retried)" : " (" + outcome.gaveUp() + ")"), url));
   }
 
   private void record(Map<String, Object> payload, Delivery delivery) {

@@ -2,17 +2,11 @@ package org.rollbackjobs.jobs.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.failsafe.Failsafe;
-import dev.failsafe.FailsafeException;
-import dev.failsafe.RetryPolicy;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.rollbackjobs.iceberg.BadInputException;
@@ -21,6 +15,9 @@ import org.rollbackjobs.jobs.retrain.SecretSource;
 import org.rollbackjobs.jobs.secrets.Redaction;
 import org.rollbackjobs.jobs.store.StoredJson;
 import org.rollbackjobs.jobs.system.RegistrySpec.Mlflow;
+import org.rollbackjobs.vector.http.BoundedHttp;
+import org.rollbackjobs.vector.http.BoundedHttp.Outcome;
+import org.rollbackjobs.vector.http.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -33,8 +30,9 @@ import org.springframework.stereotype.Component;
  * alias endpoints, so prompts use the same calls.
  *
  * <p>A bearer token is read from the environment variable the system file names ({@code token-env}), never logged.
- * Connection errors, timeouts, 429 and 5xx are retried with backoff, honouring {@code Retry-After}
- * ({@link RegistryProperties}).
+ * Each attempt must be answered completely within the timeout; connection errors, timeouts, 429 and 5xx are
+ * retried with backoff, honouring {@code Retry-After} up to the maximum backoff ({@link RegistryProperties},
+ * {@link BoundedHttp}).
  */
 @Component
 public class MlflowRegistryClient {
@@ -44,23 +42,23 @@ public class MlflowRegistryClient {
 
   private final RegistryProperties settings;
   private final SecretSource secrets;
-  private final HttpClient http;
+  private final BoundedHttp http;
 
   public MlflowRegistryClient(RegistryProperties settings, SecretSource secrets) {
     this.settings = settings;
     this.secrets = secrets;
-    this.http = HttpClient.newBuilder()
+    this.http = new BoundedHttp(HttpClient.newBuilder()
         .connectTimeout(settings.timeout())
         .followRedirects(HttpClient.Redirect.NEVER)
-        .build();
+        .build(), settings.retries());
   }
 
-  /** One answer of the server. */
-  private record Answer(int status, String body, Duration retryAfter) {
-    boolean retryable() {
-      return status == 429 || status >= 500;
-    }
-  }
+  /**
+   * The server's last answer to a call.
+   *
+   * @param gaveUp why a retryable answer (429, 5xx) was not retried ({@link Outcome#gaveUp()}); null for a final one
+   */
+  private record Answer(int status, String body, String gaveUp) {}
 
   /**
    * The version the alias points at; empty when MLflow says it does not exist (404: the alias is not set, or there
@@ -82,11 +80,11 @@ public class MlflowRegistryClient {
     try {
       version = StoredJson.tree(answer.body()).path("model_version").path("version");
     } catch (RuntimeException e) {
-      throw new RegistryException(owner + ": MLflow GET " + uri + " answered " + answer.status()
+      throw new RegistryException(owner + ": MLflow GET " + shown(uri) + " answered " + answer.status()
           + " with a body that is not JSON" + HttpAnswers.excerpt(answer.body(), credentials(registry)));
     }
     if (version.isMissingNode() || version.isNull() || version.asText().isBlank()) {
-      throw new RegistryException(owner + ": MLflow GET " + uri + " answered " + answer.status()
+      throw new RegistryException(owner + ": MLflow GET " + shown(uri) + " answered " + answer.status()
           + " without model_version.version" + HttpAnswers.excerpt(answer.body(), credentials(registry)));
     }
     return Optional.of(version.asText());
@@ -134,7 +132,6 @@ public class MlflowRegistryClient {
   private Answer call(String owner, Mlflow registry, String method, URI uri, byte[] body) {
     checkCredentials(owner, registry);
     HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-        .timeout(settings.timeout())
         .header("Accept", "application/json");
     if (body == null) {
       request.GET();
@@ -144,43 +141,24 @@ public class MlflowRegistryClient {
     if (registry.tokenEnv() != null) {
       request.header("Authorization", "Bearer " + secrets.get(registry.tokenEnv()).orElseThrow());
     }
-    HttpRequest built = request.build();
-    RetryPolicy<Answer> policy = RetryPolicy.<Answer>builder()
-        .handle(IOException.class)
-        .handleResultIf(Answer::retryable)
-        .withMaxAttempts(settings.maxAttempts())
-        .withDelayFn(context -> {
-          Answer last = context.getLastResult();
-          Duration backoff = settings.backoff(context.getAttemptCount());
-          if (last != null && last.retryAfter() != null) {
-            return last.retryAfter().compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : last.retryAfter();
-          }
-          return backoff;
-        })
-        .onRetry(e -> LOG.warn("{}: MLflow {} {} attempt {} failed ({}), retrying", owner, method, uri,
-            e.getAttemptCount(), e.getLastException() != null ? describe(e.getLastException(), registry)
-                : "HTTP " + e.getLastResult().status()))
-        .build();
-    try {
-      return Failsafe.with(policy).get(() -> {
-        HttpResponse<String> response = http.send(built, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        return new Answer(response.statusCode(), response.body(),
-            HttpAnswers.retryAfter(response));
-      });
-    } catch (FailsafeException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      if (cause instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-      }
-      throw new RegistryException(owner + ": MLflow " + method + " " + uri + " failed after "
-          + settings.maxAttempts() + " attempts: " + describe(cause, registry));
+    Outcome outcome = http.call(owner + ": MLflow " + method + " " + shown(uri), request.build());
+    Exchange last = outcome.last();
+    if (!last.answered()) {
+      throw new RegistryException(owner + ": MLflow " + method + " " + shown(uri) + " failed " + outcome.gaveUp()
+          + ": " + Redaction.scrub(last.summary(), credentials(registry)));
     }
+    return new Answer(last.status(), last.body(), outcome.gaveUp());
   }
 
   private RegistryException failed(String owner, Mlflow registry, String method, URI uri, Answer answer) {
-    return new RegistryException(owner + ": MLflow " + method + " " + uri + " answered HTTP " + answer.status()
-        + (answer.retryable() ? " (after " + settings.maxAttempts() + " attempts)" : "")
+    return new RegistryException(owner + ": MLflow " + method + " " + shown(uri) + " answered HTTP " + answer.status()
+        + (answer.gaveUp() == null ? "" : " (" + answer.gaveUp() + ")")
         + HttpAnswers.excerpt(answer.body(), credentials(registry)));
+  }
+
+  /** The URL as messages show it: a password in its user info or a token in its query masked. */
+  private static String shown(URI uri) {
+    return Redaction.url(uri.toString());
   }
 
   /** The token sent, and its Authorization header: kept out of whatever MLflow (or a proxy) answers. */
@@ -189,11 +167,6 @@ public class MlflowRegistryClient {
       return List.of();
     }
     return secrets.get(registry.tokenEnv()).map(token -> List.of("Bearer " + token, token)).orElse(List.of());
-  }
-
-  private String describe(Throwable e, Mlflow registry) {
-    return e.getClass().getSimpleName() + (e.getMessage() == null ? ""
-        : ": " + Redaction.scrub(e.getMessage(), credentials(registry)));
   }
 
   private static String encode(String value) {

@@ -1,14 +1,9 @@
 package org.rollbackjobs.jobs.retrain;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.failsafe.Failsafe;
-import dev.failsafe.RetryPolicy;
-import dev.failsafe.RetryPolicyBuilder;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -21,6 +16,9 @@ import org.rollbackjobs.jobs.launch.Attempt;
 import org.rollbackjobs.jobs.secrets.Redaction;
 import org.rollbackjobs.jobs.store.StoredJson;
 import org.rollbackjobs.jobs.system.TriggerSpec.AirflowTrigger;
+import org.rollbackjobs.vector.http.BoundedHttp;
+import org.rollbackjobs.vector.http.BoundedHttp.Outcome;
+import org.rollbackjobs.vector.http.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -28,8 +26,10 @@ import org.springframework.stereotype.Component;
 /**
  * Delivers a stored retrain request over HTTP: a webhook POST of the request (with {@code Idempotency-Key}), or
  * an Airflow DAG run ({@code POST .../dagRuns} with {@code dag_run_id} derived from the key and the request as
- * {@code conf}; 409 means that run exists: delivered before). Connection errors, timeouts, 429 and 5xx are
- * retried with exponential backoff ({@link RetrainProperties}); other 4xx are not. Credentials are never logged.
+ * {@code conf}; 409 means that run exists: delivered before). Each attempt must be answered completely within the
+ * timeout; connection errors, timeouts, 429 and 5xx are retried with exponential backoff, honouring
+ * {@code Retry-After} up to the maximum backoff ({@link RetrainProperties}, {@link BoundedHttp}); other 4xx are
+ * not. Credentials are never logged.
  */
 @Component
 public class RetrainDelivery {
@@ -37,15 +37,15 @@ public class RetrainDelivery {
 
   private final RetrainProperties settings;
   private final SecretSource secrets;
-  private final HttpClient http;
+  private final BoundedHttp http;
 
   public RetrainDelivery(RetrainProperties settings, SecretSource secrets) {
     this.settings = settings;
     this.secrets = secrets;
-    this.http = HttpClient.newBuilder()
+    this.http = new BoundedHttp(HttpClient.newBuilder()
         .connectTimeout(settings.timeout())
         .followRedirects(HttpClient.Redirect.NEVER)
-        .build();
+        .build(), settings.retries());
   }
 
   /**
@@ -72,59 +72,54 @@ public class RetrainDelivery {
   }
 
   /**
-   * Attempts the delivery up to {@code max-attempts} times; {@code onAttempt} sees every attempt (to record it)
-   * before the next one. Returns the last attempt.
+   * Attempts the delivery up to {@code max-attempts} times ({@link BoundedHttp}); {@code onAttempt} sees every
+   * attempt (to record it) before the next one. Returns the last attempt; when the server asked to wait longer than
+   * {@code max-backoff} (or the process is stopping), its error says so.
    */
   public Attempt deliver(RetrainChannel channel, String requestKey, String payload, Consumer<Attempt> onAttempt) {
-    byte[] body = body(channel, requestKey, payload);
-    RetryPolicyBuilder<Attempt> policy = RetryPolicy.<Attempt>builder()
-        .handleResultIf(a -> !a.delivered() && a.retryable())
-        .withMaxAttempts(settings.maxAttempts())
-        .onRetry(e -> LOG.warn("retrain request {}: {} {} attempt {} failed ({}), retrying", shortKey(requestKey),
-            channel.name(), channel.target(), e.getAttemptCount(), e.getLastResult().error()));
-    if (settings.initialBackoff().compareTo(settings.maxBackoff()) < 0 && !settings.initialBackoff().isZero()) {
-      policy.withBackoff(settings.initialBackoff(), settings.maxBackoff());
-    } else {
-      policy.withDelay(settings.initialBackoff());
-    }
-    return Failsafe.with(policy.build()).get(() -> {
-      Attempt attempt = attempt(channel, requestKey, body);
-      onAttempt.accept(attempt);
-      return attempt;
-    });
-  }
-
-  private Attempt attempt(RetrainChannel channel, String requestKey, byte[] body) throws InterruptedException {
     HttpRequest.Builder request = HttpRequest.newBuilder(channel.url())
-        .timeout(settings.timeout())
         .header("Content-Type", "application/json")
         .header("Accept", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body(channel, requestKey, payload)));
     if (channel.airflow() == null) {
       request.header("Idempotency-Key", requestKey);
     }
     authorization(channel.airflow()).ifPresent(value -> request.header("Authorization", value));
-    HttpResponse<String> response;
-    try {
-      response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      // connection refused or reset, timeout: another attempt may succeed
-      return new Attempt(false, null, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": "
-          + Redaction.scrub(e.getMessage(), credentials(channel))), true);
+    List<String> credentials = credentials(channel);
+    Outcome outcome = http.call("retrain request " + shortKey(requestKey) + ": " + channel.name() + " "
+        + channel.target(), request.build(), exchange -> onAttempt.accept(attempt(channel, exchange, credentials)));
+    Attempt last = attempt(channel, outcome.last(), credentials);
+    if (last.delivered()) {
+      LOG.info("retrain request {}: {} {} answered {}{}", shortKey(requestKey), channel.name(), channel.target(),
+          last.httpStatus(), last.httpStatus() == 409 ? " (Airflow has DAG run " + RetrainRequest.dagRunId(requestKey)
+              + " already: delivered before)" : "");
     }
-    int status = response.statusCode();
-    if (status >= 200 && status < 300) {
-      LOG.info("retrain request {}: {} {} answered {}", shortKey(requestKey), channel.name(), channel.target(), status);
+    return outcome.why() == null ? last
+        : new Attempt(false, last.httpStatus(), last.error() + " (" + outcome.why() + ")", false);
+  }
+
+  /**
+   * What the run reports about a channel that was not delivered: the channel, its URL (without credentials), the
+   * attempts it took, the last error.
+   *
+   * @param attempts every attempt at this channel so far, earlier runs included
+   */
+  public static String failure(RetrainChannel channel, int attempts, Attempt last) {
+    return channel.name() + " " + channel.target() + " failed after " + attempts
+        + (attempts == 1 ? " attempt" : " attempts") + " (" + last.error() + ")" + (last.retryable() ? ""
+        : ", not retried");
+  }
+
+  private static Attempt attempt(RetrainChannel channel, Exchange exchange, List<String> credentials) {
+    if (!exchange.answered()) { // connection refused or reset, no answer in time: another attempt may succeed
+      return new Attempt(false, null, Redaction.scrub(exchange.summary(), credentials), true);
+    }
+    int status = exchange.status();
+    if (exchange.succeeded() || (status == 409 && channel.airflow() != null)) { // 409: that DAG run exists
       return new Attempt(true, status, null, false);
     }
-    if (status == 409 && channel.airflow() != null) {
-      LOG.info("retrain request {}: Airflow already has DAG run {} (409): delivered before", shortKey(requestKey),
-          RetrainRequest.dagRunId(requestKey));
-      return new Attempt(true, status, null, false);
-    }
-    boolean retryable = status == 429 || status >= 500;
-    return new Attempt(false, status, "HTTP " + status + HttpAnswers.excerpt(response.body(), credentials(channel)),
-        retryable);
+    return new Attempt(false, status, "HTTP " + status + HttpAnswers.excerpt(exchange.body(), credentials),
+        exchange.retryable());
   }
 
   /**

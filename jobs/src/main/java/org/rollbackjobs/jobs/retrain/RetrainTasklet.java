@@ -95,9 +95,7 @@ class RetrainTasklet implements Tasklet {
             store.markFailed(stored.id(), channel.name());
             Delivery now = store.deliveries(stored.id()).stream().filter(x -> x.channel().equals(channel.name()))
                 .findFirst().orElseThrow();
-            failed.add(channel.name() + " " + channel.target() + " failed after " + now.attempts()
-                + (now.attempts() == 1 ? " attempt" : " attempts") + " (" + last.error() + ")"
-                + (last.retryable() ? "" : ", not retried"));
+            failed.add(RetrainDelivery.failure(channel, now.attempts(), last));
           }
         }
       } finally {

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.rollbackjobs.vector.http.RetrySettings;
 
 /** Redaction of webhook URLs, Retry-After and the checks of {@code rollback.notify.*}: no Spring, no network. */
 class WebhooksTest {
@@ -41,11 +42,11 @@ class WebhooksTest {
 
   @Test
   void backoffDoublesUpToTheMaximum() {
-    WebhookNotifier notifier = new WebhookNotifier(new NotifyProperties(List.of(), 5, Duration.ofMillis(100),
-        Duration.ofMillis(350), Duration.ofSeconds(1)), null);
-    assertThat(List.of(notifier.backoff(1), notifier.backoff(2), notifier.backoff(3), notifier.backoff(4)))
+    RetrySettings retries = new NotifyProperties(List.of(), 5, Duration.ofMillis(100), Duration.ofMillis(350),
+        Duration.ofSeconds(1)).retries();
+    assertThat(List.of(retries.backoff(1), retries.backoff(2), retries.backoff(3), retries.backoff(4)))
         .containsExactly(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(350), Duration.ofMillis(350));
-    notifier.destroy();
+    assertThat(retries.longest()).as("5 deadlines and 4 of the longest waits").isEqualTo(Duration.ofMillis(6400));
   }
 
   @Test

