@@ -7,12 +7,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.rollbackjobs.jobs.CliHarness;
 import org.rollbackjobs.jobs.cli.Output;
@@ -22,6 +25,7 @@ import org.rollbackjobs.jobs.manifest.ManifestContent.TablePin;
 import org.rollbackjobs.jobs.manifest.ManifestStore;
 import org.rollbackjobs.jobs.retrain.RecordingHttpServer.Received;
 import org.rollbackjobs.jobs.verify.Finding;
+import org.rollbackjobs.vector.http.ScriptedHttpServer;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -37,7 +41,7 @@ import org.springframework.test.context.TestPropertySource;
     "rollback.retrain.max-attempts=4",
     "rollback.retrain.initial-backoff=20ms",
     "rollback.retrain.max-backoff=100ms",
-    "rollback.retrain.timeout=5s"})
+    "rollback.retrain.timeout=2s"})
 class TriggerRetrainCommandTest extends CliHarness {
   static final Map<String, String> SECRETS = Map.of(
       "TEST_AIRFLOW_USER", "retrain-bot",
@@ -339,6 +343,35 @@ class TriggerRetrainCommandTest extends CliHarness {
     assertThat(d.get("attempts").asInt()).isEqualTo(4); // rollback.retrain.max-attempts
     assertThat(d.get("last-http-status").isNull()).isTrue();
     assertThat(d.get("last-error").asText()).contains("ConnectException");
+  }
+
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS) // a hang fails the test (interrupted) instead of the build
+  void aWebhookThatStallsItsAnswerFailsWithExit1AndOneClearLineInsteadOfHanging() throws Exception {
+    try (ScriptedHttpServer stalling = new ScriptedHttpServer(request -> "{}")) {
+      stalling.otherwise(ScriptedHttpServer.stalledBody()); // headers at once, then the body never comes
+      Path file = systemFile("retrain-stall", "webhook: " + stalling.url("/retrain?token=t0k"));
+      manifest("retrain-stall", 31, 32);
+
+      long started = System.nanoTime();
+      Result result = trigger(file);
+      Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+      assertThat(result.exitCode()).as(result.stderr()).isEqualTo(1);
+      assertThat(stalling.received()).hasSize(4); // rollback.retrain.max-attempts
+      assertThat(took).as("4 attempts of at most 2 s, 3 short backoffs, the command around them")
+          .isLessThan(Duration.ofSeconds(30));
+      String error = result.json().get("error").asText();
+      assertThat(error).contains("webhook " + stalling.url("/retrain") + " failed after 4 attempts",
+          "HttpTimeoutException: no complete answer within 2 s (rollback.retrain.timeout)").doesNotContain("t0k");
+      assertThat(result.stderr().lines().filter(line -> line.contains("failed after 4 attempts")))
+          .as("one line says what failed").singleElement().asString().doesNotContain("t0k");
+      assertThat(result.stderr()).doesNotContain("\tat ", "Exception in thread");
+      JsonNode d = delivery(result.json(), "webhook");
+      assertThat(d.get("status").asText()).isEqualTo("failed");
+      assertThat(d.get("attempts").asInt()).isEqualTo(4);
+      assertThat(d.get("last-http-status").isNull()).isTrue();
+    }
   }
 
   @Test
