@@ -37,14 +37,12 @@ import org.springframework.stereotype.Component;
 public class WebhookNotifier implements DisposableBean {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookNotifier.class);
 
-  private final NotifyProperties settings;
   private final List<URI> webhooks;
   private final JdbcTemplate jdbc;
   private final BoundedHttp http;
   private final ExecutorService senders;
 
   public WebhookNotifier(NotifyProperties settings, JdbcTemplate jdbc) {
-    this.settings = settings;
     this.webhooks = settings.uris();
     this.jdbc = jdbc;
     AtomicInteger threads = new AtomicInteger();

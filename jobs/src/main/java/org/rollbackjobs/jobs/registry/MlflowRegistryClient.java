@@ -40,12 +40,10 @@ public class MlflowRegistryClient {
   static final String VERSION_PATH = "/api/2.0/mlflow/model-versions/get";
   private static final Logger LOG = LoggerFactory.getLogger(MlflowRegistryClient.class);
 
-  private final RegistryProperties settings;
   private final SecretSource secrets;
   private final BoundedHttp http;
 
   public MlflowRegistryClient(RegistryProperties settings, SecretSource secrets) {
-    this.settings = settings;
     this.secrets = secrets;
     this.http = new BoundedHttp(HttpClient.newBuilder()
         .connectTimeout(settings.timeout())

@@ -35,12 +35,10 @@ import org.springframework.stereotype.Component;
 public class RetrainDelivery {
   private static final Logger LOG = LoggerFactory.getLogger(RetrainDelivery.class);
 
-  private final RetrainProperties settings;
   private final SecretSource secrets;
   private final BoundedHttp http;
 
   public RetrainDelivery(RetrainProperties settings, SecretSource secrets) {
-    this.settings = settings;
     this.secrets = secrets;
     this.http = new BoundedHttp(HttpClient.newBuilder()
         .connectTimeout(settings.timeout())

@@ -1,10 +1,15 @@
 package org.rollbackjobs.jobs.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.rollbackjobs.iceberg.BadInputException;
+import org.rollbackjobs.vector.http.RetrySettings;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
@@ -64,6 +69,31 @@ class VectorPropertiesTest {
     assertThat(p.lockTimeout()).isEqualTo(Duration.ofMinutes(2));
     assertThat(p.progressInterval()).isEqualTo(Duration.ofSeconds(1));
     assertThat(p.remoteModels().get("small").dimension()).isEqualTo(3);
+  }
+
+  @Test
+  void aRemoteModelsTimeoutAndRetriesReachItsEmbedderAndBadOnesAreRefusedNamingTheSetting() {
+    String p = "rollback.vector.remote-models.small.";
+    Map<String, String> model = Map.of(p + "base-url", "http://127.0.0.1:9/v1", p + "model", "m", p + "revision", "1",
+        p + "dimension", "3");
+    RetrySettings defaults = VectorConfiguration.remoteModel("small",
+        bind(model).remoteModels().get("small"), name -> Optional.empty()).settings().retries();
+    assertThat(defaults).isEqualTo(new RetrySettings("rollback.vector.remote-models.small", 6, Duration.ofSeconds(60),
+        Duration.ofMillis(500), Duration.ofSeconds(30)));
+
+    Map<String, String> tuned = new HashMap<>(model);
+    tuned.putAll(Map.of(p + "timeout", "5s", p + "max-retries", "2", p + "initial-backoff", "1s",
+        p + "max-backoff", "2m"));
+    RetrySettings retries = VectorConfiguration.remoteModel("small", bind(tuned).remoteModels().get("small"),
+        name -> Optional.empty()).settings().retries();
+    assertThat(retries).isEqualTo(new RetrySettings("rollback.vector.remote-models.small", 3, Duration.ofSeconds(5),
+        Duration.ofSeconds(1), Duration.ofMinutes(2)));
+
+    tuned.put(p + "timeout", "0s");
+    assertThatThrownBy(() -> VectorConfiguration.remoteModel("small", bind(tuned).remoteModels().get("small"),
+        name -> Optional.empty()))
+        .isInstanceOf(BadInputException.class)
+        .hasMessage("rollback.vector.remote-models.small.timeout is PT0S; expected a positive duration such as 10s");
   }
 
   @Test
