@@ -86,8 +86,8 @@ final class CheckedCommitTableOperations implements TableOperations {
           + (check.failure() == null
               ? "the table does not show the commit yet, but the statement may still be applied"
               : "the table could not be re-read to check it (" + oneLine(check.failure()) + ")")
-          + "; nothing was cleaned up. 'restart --execution ID' of the job checks the table and completes the"
-          + " commit or finds it made", e);
+          + "; nothing was cleaned up, and a restart of the job ('restart --execution ID') checks the table and"
+          + " makes the commit or finds it made", e);
     }
   }
 
