@@ -18,6 +18,15 @@ public final class TableName {
 
   private TableName() {}
 
+  /** {@link #parse(String)}, its message starting with the option or key that gave the name ({@code --source: }). */
+  public static TableIdentifier parse(String option, String text) {
+    try {
+      return parse(text);
+    } catch (BadInputException e) {
+      throw new BadInputException(option + ": " + e.getMessage());
+    }
+  }
+
   public static TableIdentifier parse(String text) {
     if (text == null || text.isBlank()) {
       throw new BadInputException("table name is empty; expected NAMESPACE.TABLE, for example shop.transactions");

@@ -159,6 +159,8 @@ class RebuildIndexCommand implements Callable<Integer>, Validated {
 
   @Override
   public void validate() {
+    SqlIdentifier.check("--schema", schema);
+    SqlIdentifier.check("--index", index, IndexName.MAX_NAME_LENGTH);
     IndexName.of(schema, index); // unsafe identifiers stop here, before any SQL
     SqlIdentifier.check("--id-column", idColumn);
     SqlIdentifier.check("--text-column", textColumn);
@@ -196,14 +198,14 @@ class RebuildIndexCommand implements Callable<Integer>, Validated {
         throw new ParameterException(spec.commandLine(), "--source-snapshot needs --source-table");
       }
       if (sourceTable != null) {
-        TableName.parse(sourceTable);
+        TableName.parse("--source-table", sourceTable);
       }
     }
     if (storedSnapshot != null && storedEmbeddings == null) {
       throw new ParameterException(spec.commandLine(), "--stored-snapshot needs --stored-embeddings");
     }
     if (storedEmbeddings != null) {
-      TableName.parse(storedEmbeddings);
+      TableName.parse("--stored-embeddings", storedEmbeddings);
     }
     if (ann != null) {
       AnnMethod.parse(ann);

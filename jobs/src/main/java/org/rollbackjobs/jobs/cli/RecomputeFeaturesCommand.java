@@ -112,8 +112,8 @@ class RecomputeFeaturesCommand implements Callable<Integer>, Validated {
     requireOption(target, "--target NS.TABLE");
     VersionName.check("--pipeline", pipeline);
     VersionName.check("--version", version);
-    TableName.parse(source);
-    TableName.parse(target);
+    TableName.parse("--source", source);
+    TableName.parse("--target", target);
   }
 
   @Override
