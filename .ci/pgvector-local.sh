@@ -6,15 +6,18 @@
 # from it with chroot. Idempotent: reuses the folder and the data directory when they exist, starts the
 # server when it is stopped, does nothing when it already runs.
 #
-# Usage: pgvector-local.sh [start|stop|status|url|env]   (default: start)
+# Usage: pgvector-local.sh [start|stop|restart|status|url|env]   (default: start)
 #   start   create/start as needed, print the JDBC URL on stdout (progress on stderr)
 #   env     like start, then print shell exports (eval "$(.ci/pgvector-local.sh env)")
 #   url     print the JDBC URL only (does not start anything)
 #   status  exit 0 when the server answers
-#   stop    stop the server
+#   stop    stop the server (fast: open sessions are ended, their transactions rolled back)
+#   restart stop (fast) and start again: what the fault tests do to a server of their own in the middle of a command
 # Environment:
 #   ROLLBACK_PG_ROOT  folder of the bootstrapped root (default: $HOME/.cache/rollback-jobs/pg17-trixie)
 #   ROLLBACK_PG_PORT  port on 127.0.0.1 (default: 5432)
+#   ROLLBACK_PG_DATA  data directory inside the root (default: /var/lib/rollback-pg/data); another directory and port
+#                     make a second, independent server from the same root (the fault tests restart theirs)
 #   ROLLBACK_PG_MIRROR Debian mirror (default: the one this machine's apt configuration uses)
 # Needs root (debootstrap and chroot). Takes about a minute and ~700 MB the first time.
 # Connections are trusted (no password), except for members of the role rollback_password_checked, which must give
@@ -25,8 +28,10 @@ set -euo pipefail
 ROOT="${ROLLBACK_PG_ROOT:-${HOME:-/root}/.cache/rollback-jobs/pg17-trixie}"
 PORT="${ROLLBACK_PG_PORT:-5432}"
 PGBIN=/usr/lib/postgresql/17/bin
-DATA=/var/lib/rollback-pg/data
+DATA="${ROLLBACK_PG_DATA:-/var/lib/rollback-pg/data}"
+case "$DATA" in /var/lib/rollback-pg/*) ;; *) echo "pgvector-local: ROLLBACK_PG_DATA must be under /var/lib/rollback-pg/" >&2; exit 2 ;; esac
 LOG=/var/lib/rollback-pg/server.log
+[ -z "${ROLLBACK_PG_DATA:-}" ] || LOG="$DATA.log" # a second server logs next to its data directory
 CMD="${1:-start}"
 
 say() { echo "pgvector-local: $*" >&2; }
@@ -117,6 +122,7 @@ case "$CMD" in
   url) jdbc_url ;;
   status) answers ;;
   stop) in_root "$PGBIN/pg_ctl" -D "$DATA" -m fast stop >&2 ;;
+  restart) in_root "$PGBIN/pg_ctl" -D "$DATA" -m fast -w stop >&2 || true; start; jdbc_url ;;
   -h|--help|help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' ;;
-  *) die "unknown command '$CMD' (valid: start, env, url, status, stop)" ;;
+  *) die "unknown command '$CMD' (valid: start, env, url, status, stop, restart)" ;;
 esac

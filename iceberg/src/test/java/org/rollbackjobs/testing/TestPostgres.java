@@ -121,29 +121,43 @@ public final class TestPostgres {
   }
 
   private static String startWithScript() {
+    String url = runScript(Map.of(), "start");
+    if (url.isEmpty()) {
+      throw new IllegalStateException("no test database: " + URL_ENV + " is not set, no Docker engine answers,"
+          + " and .ci/pgvector-local.sh printed no JDBC URL");
+    }
+    return url;
+  }
+
+  /**
+   * Runs {@code .ci/pgvector-local.sh COMMAND} with {@code env} added (its settings: ROLLBACK_PG_PORT,
+   * ROLLBACK_PG_DATA) and returns the last line it printed (start and restart print the JDBC URL).
+   */
+  static String runScript(Map<String, String> env, String command) {
     Path script = findScript();
     try {
       File out = File.createTempFile("pgvector-local", ".out");
       out.deleteOnExit();
-      Process process = new ProcessBuilder("bash", script.toString(), "start")
+      ProcessBuilder builder = new ProcessBuilder("bash", script.toString(), command)
           .redirectOutput(out)
-          .redirectError(ProcessBuilder.Redirect.INHERIT)
-          .start();
+          .redirectError(ProcessBuilder.Redirect.INHERIT);
+      builder.environment().putAll(env);
+      Process process = builder.start();
       if (!process.waitFor(15, TimeUnit.MINUTES)) {
         process.destroyForcibly();
-        throw new IllegalStateException(script + " did not finish within 15 minutes");
+        throw new IllegalStateException(script + " " + command + " did not finish within 15 minutes");
       }
       List<String> lines = Files.readAllLines(out.toPath(), StandardCharsets.UTF_8);
-      if (process.exitValue() != 0 || lines.isEmpty()) {
-        throw new IllegalStateException("no test database: " + URL_ENV + " is not set, no Docker engine answers,"
-            + " and " + script + " failed with exit " + process.exitValue() + " (see its messages above)");
+      if (process.exitValue() != 0) {
+        throw new IllegalStateException(script + " " + command + " " + env + " failed with exit "
+            + process.exitValue() + " (see its messages above)");
       }
-      return lines.get(lines.size() - 1).trim();
+      return lines.isEmpty() ? "" : lines.get(lines.size() - 1).trim();
     } catch (IOException e) {
       throw new IllegalStateException("cannot run " + script, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while starting the test database", e);
+      throw new IllegalStateException("interrupted while running " + script + " " + command, e);
     }
   }
 

@@ -34,7 +34,7 @@ class HistoryCommand implements Callable<Integer>, Validated {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--limit must be at least 1, got " + limit);
     }
     if (subject != null) {
-      subject = TableName.parse(subject).toString();
+      subject = TableName.parse("--table", subject).toString();
     }
   }
 

@@ -5,6 +5,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.rollbackjobs.iceberg.BadInputException;
+import org.rollbackjobs.iceberg.VersionName;
 import org.rollbackjobs.iceberg.catalog.TableName;
 import org.rollbackjobs.jobs.config.VectorProperties;
 import org.rollbackjobs.jobs.index.RebuildIndexReport;
@@ -22,6 +23,7 @@ import org.rollbackjobs.vector.index.AnnMethod;
 import org.rollbackjobs.vector.index.AnnSpec;
 import org.rollbackjobs.vector.index.IndexName;
 import org.rollbackjobs.vector.index.ProbeSettings;
+import org.rollbackjobs.vector.sql.SqlIdentifier;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.convert.DurationStyle;
 import picocli.CommandLine.Command;
@@ -157,7 +159,14 @@ class RebuildIndexCommand implements Callable<Integer>, Validated {
 
   @Override
   public void validate() {
+    SqlIdentifier.check("--schema", schema);
+    SqlIdentifier.check("--index", index, IndexName.MAX_NAME_LENGTH);
     IndexName.of(schema, index); // unsafe identifiers stop here, before any SQL
+    SqlIdentifier.check("--id-column", idColumn);
+    SqlIdentifier.check("--text-column", textColumn);
+    if (embedding != null && !embedding.isBlank()) {
+      VersionName.check("--embedding", embedding);
+    }
     if (!system.given() && manifestId != null) {
       throw new ParameterException(spec.commandLine(), "--manifest needs --system NAME or --system-file PATH");
     }
@@ -189,14 +198,14 @@ class RebuildIndexCommand implements Callable<Integer>, Validated {
         throw new ParameterException(spec.commandLine(), "--source-snapshot needs --source-table");
       }
       if (sourceTable != null) {
-        TableName.parse(sourceTable);
+        TableName.parse("--source-table", sourceTable);
       }
     }
     if (storedSnapshot != null && storedEmbeddings == null) {
       throw new ParameterException(spec.commandLine(), "--stored-snapshot needs --stored-embeddings");
     }
     if (storedEmbeddings != null) {
-      TableName.parse(storedEmbeddings);
+      TableName.parse("--stored-embeddings", storedEmbeddings);
     }
     if (ann != null) {
       AnnMethod.parse(ann);

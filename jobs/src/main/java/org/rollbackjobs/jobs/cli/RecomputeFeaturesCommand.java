@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.rollbackjobs.iceberg.BadInputException;
+import org.rollbackjobs.iceberg.VersionName;
 import org.rollbackjobs.iceberg.catalog.TableName;
 import org.rollbackjobs.iceberg.features.RecomputePlan;
 import org.rollbackjobs.jobs.features.RecomputeReport;
@@ -93,6 +94,13 @@ class RecomputeFeaturesCommand implements Callable<Integer>, Validated {
         throw new ParameterException(spec.commandLine(), "with --system, --pipeline, --source and --target come from"
             + " the system file; leave them out");
       }
+      if (!SystemDefinition.NAME.matcher(feature).matches()) {
+        throw new BadInputException("--feature " + BadInputException.shown(feature) + " is not a feature name"
+            + " (lower-case letters, digits, '_', '-', '.'; at most 63 characters)");
+      }
+      if (version != null) {
+        VersionName.check("--version", version);
+      }
       return;
     }
     if (feature != null || manifestId != null) {
@@ -102,8 +110,10 @@ class RecomputeFeaturesCommand implements Callable<Integer>, Validated {
     requireOption(version, "--version V");
     requireOption(source, "--source NS.TABLE");
     requireOption(target, "--target NS.TABLE");
-    TableName.parse(source);
-    TableName.parse(target);
+    VersionName.check("--pipeline", pipeline);
+    VersionName.check("--version", version);
+    TableName.parse("--source", source);
+    TableName.parse("--target", target);
   }
 
   @Override

@@ -66,7 +66,7 @@ class RestoreCommand implements Callable<Integer>, Validated {
 
   @Override
   public void validate() {
-    TableName.parse(table);
+    TableName.parse("--table", table);
     snapshotTarget();
   }
 

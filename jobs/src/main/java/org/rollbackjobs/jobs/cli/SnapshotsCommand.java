@@ -31,7 +31,7 @@ class SnapshotsCommand implements Callable<Integer>, Validated {
 
   @Override
   public void validate() {
-    TableName.parse(table);
+    TableName.parse("--table", table);
   }
 
   @Override

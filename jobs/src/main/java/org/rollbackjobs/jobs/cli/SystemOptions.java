@@ -1,6 +1,7 @@
 package org.rollbackjobs.jobs.cli;
 
 import java.nio.file.Path;
+import org.rollbackjobs.iceberg.BadInputException;
 import org.rollbackjobs.jobs.system.SystemCatalog;
 import org.rollbackjobs.jobs.system.SystemDefinition;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,8 +26,8 @@ class SystemOptions implements Validated {
       throw new ParameterException(spec.commandLine(), "give --system NAME or --system-file PATH, not both");
     }
     if (system != null && !SystemDefinition.NAME.matcher(system).matches()) {
-      throw new ParameterException(spec.commandLine(), "--system '" + system + "' is not a system name"
-          + " (lower-case letters, digits, '_', '-', '.')");
+      throw new ParameterException(spec.commandLine(), "--system " + BadInputException.shown(system)
+          + " is not a system name (lower-case letters, digits, '_', '-', '.'; at most 63 characters)");
     }
   }
 

@@ -1,6 +1,7 @@
 package org.rollbackjobs.jobs.cli;
 
 import java.util.concurrent.Callable;
+import org.rollbackjobs.iceberg.BadInputException;
 import org.rollbackjobs.jobs.launch.ExitCodes;
 import org.rollbackjobs.jobs.retrain.RetrainReport;
 import org.rollbackjobs.jobs.retrain.RetrainService;
@@ -43,6 +44,10 @@ class TriggerRetrainCommand implements Callable<Integer>, Validated {
   @Override
   public void validate() {
     systemOptions.require();
+    if (!SystemDefinition.NAME.matcher(model).matches()) {
+      throw new BadInputException("--model " + BadInputException.shown(model) + " is not a model name (lower-case"
+          + " letters, digits, '_', '-', '.'; at most 63 characters)");
+    }
   }
 
   @Override

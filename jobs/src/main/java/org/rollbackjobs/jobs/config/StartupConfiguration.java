@@ -47,6 +47,12 @@ public class StartupConfiguration {
     };
   }
 
+  /** The settings naming schemas and tables are checked before any bean (Flyway's, Spring Batch's) uses them. */
+  @Bean
+  static BeanFactoryPostProcessor configuredIdentifiersChecked() {
+    return new ConfiguredIdentifiers();
+  }
+
   @Bean
   FlywayMigrationStrategy schemaCheckThenMigrate() {
     return new SchemaCheck();

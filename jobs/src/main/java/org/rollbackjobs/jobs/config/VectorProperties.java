@@ -4,6 +4,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.rollbackjobs.iceberg.BadInputException;
+import org.rollbackjobs.iceberg.VersionName;
 import org.rollbackjobs.vector.index.AnnMethod;
 import org.rollbackjobs.vector.index.AnnSpec;
 import org.rollbackjobs.vector.index.ProbeSettings;
@@ -23,7 +25,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     core beyond the first
  * @param lockTimeout how long the switch waits for readers' locks on the serving name (default 30s)
  * @param progressInterval how often the load reports progress on stderr (default 5s)
- * @param remoteModels OpenAI-compatible models by version name
+ * @param remoteModels OpenAI-compatible models by version name (letters, digits, '_', '.', ':', '+', '-')
  * @param cache the embedding cache ({@code rollback.vector.cache.*})
  */
 @ConfigurationProperties(prefix = "rollback.vector")
@@ -53,6 +55,12 @@ public record VectorProperties(
     }
     parallelWorkers = parallelWorkers < 0 ? Math.max(0, Runtime.getRuntime().availableProcessors() - 1) : parallelWorkers;
     remoteModels = Map.copyOf(remoteModels);
+    for (String name : remoteModels.keySet()) { // a version name is recorded in rows and in build comments
+      if (!VersionName.valid(name)) {
+        throw new IllegalArgumentException("rollback.vector.remote-models: " + BadInputException.shown(name)
+            + " is not a valid embedding version name (" + VersionName.RULE + ")");
+      }
+    }
   }
 
   /**

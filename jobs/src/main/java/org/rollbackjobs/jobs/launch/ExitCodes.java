@@ -1,5 +1,6 @@
 package org.rollbackjobs.jobs.launch;
 
+import java.util.Optional;
 import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.rollbackjobs.iceberg.BadInputException;
 import org.rollbackjobs.iceberg.ConcurrentChangeException;
@@ -44,6 +45,10 @@ public final class ExitCodes {
         return t.getMessage();
       }
     }
+    Optional<String> lost = ConnectionLoss.in(e);
+    if (lost.isPresent()) {
+      return lost.get();
+    }
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
@@ -51,14 +56,17 @@ public final class ExitCodes {
     return root.getMessage() == null ? root.toString() : root.getMessage();
   }
 
-  /** Whether the message says it all (no stack trace needed): anything with its own exit code or a known failure. */
+  /**
+   * Whether the message says it all (no stack trace needed): anything with its own exit code, a known failure, or
+   * the loss of the database connection.
+   */
   public static boolean expected(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (codeOf(t) != null || t instanceof ConcurrentChangeException || t instanceof JobFailedException) {
         return true;
       }
     }
-    return false;
+    return ConnectionLoss.in(e).isPresent();
   }
 
   private static Integer codeOf(Throwable t) {

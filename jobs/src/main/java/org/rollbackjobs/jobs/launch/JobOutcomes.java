@@ -101,7 +101,8 @@ public class JobOutcomes implements JobExecutionListener {
     }
     long id = execution.getId();
     Throwable failure = JobRunner.failure(execution);
-    String message = failure == null ? String.valueOf(JobRunner.failureMessage(execution)) : failure.getMessage();
+    String message = ConnectionLoss.in(execution.getAllFailureExceptions()).orElse(
+        failure == null ? String.valueOf(JobRunner.failureMessage(execution)) : failure.getMessage());
     if (failure instanceof BadInputException bad) {
       throw bad;
     }
@@ -134,8 +135,8 @@ public class JobOutcomes implements JobExecutionListener {
     } else {
       Throwable failure = JobRunner.failure(execution);
       outcome = failure == null ? "failed" : outcomeOf(ExitCodes.of(failure));
-      details.put("error", String.valueOf(failure == null ? JobRunner.failureMessage(execution)
-          : ExitCodes.message(failure)));
+      details.put("error", ConnectionLoss.in(execution.getAllFailureExceptions()).orElse(String.valueOf(
+          failure == null ? JobRunner.failureMessage(execution) : ExitCodes.message(failure))));
       if (outcome.equals("failed")) {
         LOG.warn("{} job execution {} {}; continue it with 'restart --execution {}'", attempt.command(),
             execution.getId(), execution.getStatus(), execution.getId());

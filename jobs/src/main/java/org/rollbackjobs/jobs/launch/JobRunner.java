@@ -118,6 +118,9 @@ public class JobRunner {
     try (AdvisoryLocks.Held held = locks.acquire(Attempt.of(jobName, parameters), jobName, parameters)) {
       if (latest.isRunning()) {
         markAbandonedRunFailed(latest);
+      } else if (latest.getStatus() == BatchStatus.UNKNOWN || latest.getStepExecutions().stream()
+          .anyMatch(step -> step.getStatus().isRunning() || step.getStatus() == BatchStatus.UNKNOWN)) {
+        markUnknownRunFailed(latest);
       }
       return launch(jobName, parameters, held);
     }
@@ -169,6 +172,36 @@ public class JobRunner {
     return Optional.of(ProcessHandle.of(Long.parseLong(pid)).map(p -> !p.isAlive()).orElse(true));
   }
 
+  /**
+   * Spring Batch leaves a step (and its job) UNKNOWN when it could not save the step's outcome, typically because
+   * the database went away in the middle of the step, or a step STARTED under a job that ended (the step's update
+   * was lost, the job's got through once the server was back); it refuses to restart either. What the step did is
+   * then as uncertain as after a kill, and every step of the suite's jobs is written to be run again after a kill
+   * (each checks what is already done: the commit's run id, the build's state, the chunk last committed), so the
+   * step is marked FAILED and run again, like the step of a dead process. The job has ended: no process runs it.
+   */
+  private void markUnknownRunFailed(JobExecution execution) {
+    LOG.warn("Job execution {} ended {} with steps whose outcome could not be saved (e.g. the database connection"
+        + " was lost); marking them FAILED to run them again", execution.getId(), execution.getStatus());
+    markFailed(execution, "outcome unknown (could not be saved)");
+  }
+
+  private void markFailed(JobExecution execution, String why) {
+    LocalDateTime now = LocalDateTime.now();
+    for (StepExecution step : execution.getStepExecutions()) {
+      if (step.getStatus().isRunning() || step.getStatus() == BatchStatus.UNKNOWN) {
+        step.setStatus(BatchStatus.FAILED);
+        step.setExitStatus(ExitStatus.FAILED.addExitDescription(why));
+        step.setEndTime(now);
+        repository.update(step);
+      }
+    }
+    execution.setStatus(BatchStatus.FAILED);
+    execution.setExitStatus(ExitStatus.FAILED.addExitDescription(why));
+    execution.setEndTime(now);
+    repository.update(execution);
+  }
+
   private void markAbandonedRunFailed(JobExecution execution) {
     Optional<Boolean> gone = processGone(execution);
     if (gone.isEmpty()) {
@@ -183,23 +216,12 @@ public class JobRunner {
     }
     LOG.warn("Job execution {} was left {} by process {}, which is gone; marking it FAILED to restart it",
         execution.getId(), execution.getStatus(), execution.getJobParameters().getString(PROCESS_PID));
-    LocalDateTime now = LocalDateTime.now();
-    for (StepExecution step : execution.getStepExecutions()) {
-      if (step.getStatus().isRunning()) {
-        step.setStatus(BatchStatus.FAILED);
-        step.setExitStatus(ExitStatus.FAILED.addExitDescription("process died"));
-        step.setEndTime(now);
-        repository.update(step);
-      }
-    }
-    execution.setStatus(BatchStatus.FAILED);
-    execution.setExitStatus(ExitStatus.FAILED.addExitDescription("process died"));
-    execution.setEndTime(now);
-    repository.update(execution);
+    markFailed(execution, "process died");
   }
 
   public static boolean restartable(JobExecution execution) {
     return execution.getStatus() == BatchStatus.FAILED || execution.getStatus() == BatchStatus.STOPPED
+        || execution.getStatus() == BatchStatus.UNKNOWN
         || (execution.isRunning() && processGone(execution).orElse(false));
   }
 

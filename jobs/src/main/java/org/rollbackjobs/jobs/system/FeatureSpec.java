@@ -18,11 +18,17 @@ public record FeatureSpec(
     @JsonProperty("pipelines") String pipelines) {
 
   public FeatureSpec {
-    Specs.require(name != null && SystemDefinition.NAME.matcher(name).matches(), "name: '" + name
-        + "' is not a valid feature name (lower-case letters, digits, '_', '-', '.')");
+    Specs.require(name != null && SystemDefinition.NAME.matcher(name).matches(), "name: " + Specs.shown(name)
+        + " is not a valid feature name (lower-case letters, digits, '_', '-', '.')");
     Specs.table("source", source);
-    Specs.text("pipeline", pipeline);
+    Specs.versionName("pipeline", pipeline);
     Specs.table("target", target);
+    if (version != null) {
+      Specs.versionName("version", version);
+    }
+    Specs.require(pipelines == null || (!pipelines.isBlank() && pipelines.length() <= 4096
+        && pipelines.chars().noneMatch(Character::isISOControl)), "pipelines: " + Specs.shown(pipelines)
+        + " is not a folder path (at most 4096 characters, no control characters)");
     Specs.require(!source.equals(target), "target: " + target + " is also the source; a feature table must be"
         + " another table");
   }

@@ -1,6 +1,7 @@
 package org.rollbackjobs.jobs.system;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import org.rollbackjobs.vector.index.IndexName;
 
 /**
  * A vector index of a system: the serving name {@code schema.name} over documents of the Iceberg table
@@ -16,12 +17,12 @@ public record IndexSpec(
     @JsonProperty(value = "embedding", required = true) String embedding) {
 
   public IndexSpec {
-    Specs.identifier("name", name);
+    Specs.identifier("name", name, IndexName.MAX_NAME_LENGTH);
     schema = schema == null ? "public" : Specs.identifier("schema", schema);
     Specs.table("source", source);
     idColumn = idColumn == null ? "id" : Specs.identifier("id-column", idColumn);
     textColumn = textColumn == null ? "text" : Specs.identifier("text-column", textColumn);
-    Specs.text("embedding", embedding);
+    Specs.versionName("embedding", embedding);
   }
 
   public String qualifiedName() {

@@ -19,14 +19,15 @@ public record ModelSpec(
     @JsonProperty("registry") RegistrySpec registry) {
 
   public ModelSpec {
-    Specs.require(name != null && SystemDefinition.NAME.matcher(name).matches(), "name: '" + name
-        + "' is not a valid model name (lower-case letters, digits, '_', '-', '.')");
+    Specs.require(name != null && SystemDefinition.NAME.matcher(name).matches(), "name: " + Specs.shown(name)
+        + " is not a valid model name (lower-case letters, digits, '_', '-', '.')");
     Specs.require(trainsOn != null && !trainsOn.isEmpty(), "trains-on: list the datasets and feature tables"
         + " the model trains on");
     for (int i = 0; i < trainsOn.size(); i++) {
       Specs.table("trains-on[" + i + "]", trainsOn.get(i));
     }
     trainsOn = List.copyOf(trainsOn);
+    Specs.text("version", version);
     trigger = trigger == null ? TriggerSpec.NONE : trigger;
   }
 

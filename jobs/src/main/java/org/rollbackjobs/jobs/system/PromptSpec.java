@@ -12,8 +12,8 @@ public record PromptSpec(
     @JsonProperty(value = "registry", required = true) RegistrySpec registry) {
 
   public PromptSpec {
-    Specs.require(name != null && SystemDefinition.NAME.matcher(name).matches(), "name: '" + name
-        + "' is not a valid prompt name (lower-case letters, digits, '_', '-', '.')");
+    Specs.require(name != null && SystemDefinition.NAME.matcher(name).matches(), "name: " + Specs.shown(name)
+        + " is not a valid prompt name (lower-case letters, digits, '_', '-', '.')");
     Specs.require(registry != null, "registry: give the prompt registry: {mlflow: {url, name, alias}}");
   }
 }

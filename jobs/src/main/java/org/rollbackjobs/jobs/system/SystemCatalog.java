@@ -37,7 +37,8 @@ public class SystemCatalog {
 
   private Path fileOf(String name) {
     if (!SystemDefinition.NAME.matcher(name).matches()) {
-      throw new BadInputException("'" + name + "' is not a system name (lower-case letters, digits, '_', '-', '.')");
+      throw new BadInputException(BadInputException.shown(name) + " is not a system name (lower-case letters,"
+          + " digits, '_', '-', '.'; at most 63 characters)");
     }
     for (String extension : List.of(".yml", ".yaml")) {
       Path candidate = folder.resolve(name + extension);

@@ -33,8 +33,8 @@ public record SystemDefinition(String name, List<DatasetSpec> datasets, List<Fea
   }
 
   public SystemDefinition {
-    Specs.require(name != null && NAME.matcher(name).matches(), "name: '" + name
-        + "' is not a valid system name (lower-case letters, digits, '_', '-', '.'; at most 63 characters)");
+    Specs.require(name != null && NAME.matcher(name).matches(), "name: " + Specs.shown(name)
+        + " is not a valid system name (lower-case letters, digits, '_', '-', '.'; at most 63 characters)");
     datasets = Specs.list(datasets);
     features = Specs.list(features);
     indexes = Specs.list(indexes);

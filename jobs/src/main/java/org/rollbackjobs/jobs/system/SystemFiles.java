@@ -11,8 +11,6 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -25,13 +23,15 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.rollbackjobs.iceberg.BadInputException;
+import org.rollbackjobs.iceberg.yaml.StrictYaml;
 
 /**
  * Reads system files. Every problem becomes a {@link BadInputException} naming the file, the line and the key
  * path ({@code features[1].target}), and what would be valid.
  */
 public final class SystemFiles {
-  private static final ObjectMapper YAML = YAMLMapper.builder()
+  private static final String WHAT = "system file";
+  private static final ObjectMapper YAML = YAMLMapper.builder(StrictYaml.factory())
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
       .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
@@ -40,18 +40,11 @@ public final class SystemFiles {
   private SystemFiles() {}
 
   public static SystemDefinition read(Path file) {
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
-      throw new BadInputException("system file " + file + " does not exist");
-    } catch (IOException e) {
-      throw new BadInputException("cannot read system file " + file + ": " + e.getMessage());
-    }
-    return parse(file, bytes);
+    return parse(file, StrictYaml.read(WHAT, file));
   }
 
   static SystemDefinition parse(Path file, byte[] bytes) {
+    StrictYaml.check(WHAT, file, bytes); // alias bombs and explicit tags are refused before any binding
     try {
       SystemDefinition system = YAML.readValue(bytes, SystemDefinition.class);
       if (system == null) {

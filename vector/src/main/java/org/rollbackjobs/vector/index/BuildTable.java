@@ -23,8 +23,9 @@ public final class BuildTable {
           + "embedding_version text NOT NULL, "
           + "source_snapshot bigint, "
           + "content_hash text NOT NULL)");
-      s.execute("COMMENT ON TABLE " + build.tableSql() + " IS 'rollback-jobs build " + build.id() + " of index "
-          + build.index() + " (" + build.embeddingVersion() + ")'");
+      // the version name comes from configuration or the registry: a literal, never spliced in as it is
+      s.execute("COMMENT ON TABLE " + build.tableSql() + " IS " + SqlIdentifier.literal("rollback-jobs build "
+          + build.id() + " of index " + build.index() + " (" + build.embeddingVersion() + ")"));
     }
   }
 

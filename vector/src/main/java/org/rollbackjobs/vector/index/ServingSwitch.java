@@ -258,8 +258,9 @@ public final class ServingSwitch {
   private static void replaceView(Connection c, IndexName index, IndexBuild build) throws SQLException {
     try (Statement s = c.createStatement()) {
       s.execute(viewSql(c, index, build));
-      s.execute("COMMENT ON VIEW " + index.sql() + " IS '" + ServingRelation.VIEW_COMMENT_PREFIX + " of index "
-          + index + ": serves build " + build.id() + " (" + build.buildTable() + "); replaced by rebuild-index'");
+      s.execute("COMMENT ON VIEW " + index.sql() + " IS " + SqlIdentifier.literal(ServingRelation.VIEW_COMMENT_PREFIX
+          + " of index " + index + ": serves build " + build.id() + " (" + build.buildTable() + "); replaced by"
+          + " rebuild-index"));
     }
   }
 

@@ -20,12 +20,15 @@ public final class SqlIdentifier {
     if (name == null || name.isEmpty()) {
       throw new BadInputException(what + " is empty; expected letters, digits and '_' (not starting with a digit)");
     }
-    if (!SAFE.matcher(name).matches()) {
-      throw new BadInputException(what + " '" + name + "' is not a safe SQL identifier: only letters, digits"
-          + " and '_' are allowed (no quotes, semicolons, spaces, dots or dashes), not starting with a digit");
-    }
+    // the length first: a 10,000-character name is refused without running the pattern over it
     if (name.length() > maxLength) {
-      throw new BadInputException(what + " '" + name + "' is longer than " + maxLength + " characters");
+      throw new BadInputException(what + " " + BadInputException.shown(name) + " is longer than " + maxLength
+          + " characters; expected at most " + maxLength + " letters, digits and '_'");
+    }
+    if (!SAFE.matcher(name).matches()) {
+      throw new BadInputException(what + " " + BadInputException.shown(name) + " is not a safe SQL identifier:"
+          + " only letters, digits and '_' are allowed (no quotes, semicolons, spaces, dots or dashes), not"
+          + " starting with a digit");
     }
     return name;
   }
@@ -36,8 +39,8 @@ public final class SqlIdentifier {
 
   /** The identifier in double quotes, for a name that already passed {@link #check}. */
   public static String quote(String name) {
-    if (!SAFE.matcher(name).matches()) {
-      throw new IllegalArgumentException("unchecked identifier " + name);
+    if (name == null || !SAFE.matcher(name).matches()) {
+      throw new IllegalArgumentException("unchecked identifier " + BadInputException.shown(name));
     }
     return '"' + name + '"';
   }
@@ -45,5 +48,17 @@ public final class SqlIdentifier {
   /** {@code "schema"."name"}. */
   public static String qualified(String schema, String name) {
     return quote(schema) + '.' + quote(name);
+  }
+
+  /**
+   * {@code text} as an SQL string literal, for the statements that take no parameters ({@code COMMENT ON}):
+   * an escape string ({@code E'...'}), whose backslashes mean the same whatever {@code standard_conforming_strings}
+   * is, with quotes and backslashes doubled. NUL cannot be in a PostgreSQL string and is refused.
+   */
+  public static String literal(String text) {
+    if (text.indexOf('\0') >= 0) {
+      throw new IllegalArgumentException("a NUL character cannot be in an SQL string");
+    }
+    return "E'" + text.replace("\\", "\\\\").replace("'", "''") + "'";
   }
 }

@@ -29,6 +29,7 @@ import org.apache.iceberg.Schema;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
 import org.rollbackjobs.iceberg.BadInputException;
+import org.rollbackjobs.iceberg.yaml.StrictYaml;
 import org.rollbackjobs.iceberg.features.FeaturePipeline;
 import org.rollbackjobs.iceberg.features.PipelineHash;
 import org.rollbackjobs.iceberg.features.aggregate.Aggregate;
@@ -62,7 +63,7 @@ import org.rollbackjobs.iceberg.features.aggregate.Aggregates;
  * {@link Expressions}); arithmetic with a null gives null and aggregates ignore nulls, as in SQL.
  */
 public final class YamlPipelines {
-  private static final YAMLMapper YAML = new YAMLMapper();
+  private static final YAMLMapper YAML = new YAMLMapper(StrictYaml.factory());
   private static final ObjectMapper CANONICAL = JsonMapper.builder()
       .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
       .build();
@@ -75,11 +76,9 @@ public final class YamlPipelines {
   private YamlPipelines() {}
 
   public static FeaturePipeline load(Path file) {
-    try {
-      return parse(Files.readString(file, StandardCharsets.UTF_8), "file " + file.toAbsolutePath());
-    } catch (IOException e) {
-      throw new BadInputException("cannot read pipeline file " + file + ": " + e.getMessage(), e);
-    }
+    byte[] bytes = StrictYaml.read("pipeline file", file);
+    StrictYaml.check("pipeline file", file, bytes); // alias bombs and explicit tags, before anything is built
+    return parse(new String(bytes, StandardCharsets.UTF_8), "file " + file.toAbsolutePath());
   }
 
   public static FeaturePipeline load(URL resource) {
