@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.PostgreSQLContainer;
 import org.testcontainers.utility.DockerImageName;
@@ -83,6 +85,15 @@ public final class TestPostgres {
 
   public Connection connect() throws SQLException {
     return DriverManager.getConnection(jdbcUrl, user, password);
+  }
+
+  /** A plain (unpooled) data source of this database. */
+  public DataSource dataSource() {
+    PGSimpleDataSource source = new PGSimpleDataSource();
+    source.setUrl(jdbcUrl);
+    source.setUser(user);
+    source.setPassword(password);
+    return source;
   }
 
   /** Iceberg catalog properties for a JDBC catalog in this database with its warehouse in {@code warehouse}. */

@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
         "With --leftovers: what crashed runs left behind and how each is removed: executions left running by a"
             + " process that is gone ('restart --execution ID'), unfinished index builds (restart their execution,"
             + " or the next rebuild of the index retires them), manifest tags without a manifest (the next"
-            + " 'manifest capture' of the system removes them)."})
+            + " 'manifest capture' of the system removes them), work folders of recompute runs (restart the run;"
+            + " those of completed runs go with the next recompute)."})
 class StatusCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin OutputOptions output;
@@ -58,7 +59,8 @@ class StatusCommand implements Callable<Integer> {
 
   @Option(names = "--leftovers",
       description = "Instead of executions: what crashed runs left behind, each with the command that removes it"
-          + " (executions of processes that are gone, unfinished index builds, manifest tags without a manifest).")
+          + " (executions of processes that are gone, unfinished index builds, manifest tags without a manifest,"
+          + " recompute work folders).")
   boolean leftovers;
 
   @Autowired RetrainStore retrainStore;

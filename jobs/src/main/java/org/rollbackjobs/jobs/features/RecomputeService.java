@@ -32,10 +32,11 @@ public class RecomputeService {
   private final JobRunner jobRunner;
   private final JobOutcomes outcomes;
   private final RecomputeJobSupport support;
+  private final RunFolders runFolders;
 
   public RecomputeService(ObjectProvider<org.apache.iceberg.catalog.Catalog> catalog, FeaturePipelines pipelines,
       PipelineRegistry registry, FeatureRecomputeProperties properties, JobRunner jobRunner, JobOutcomes outcomes,
-      RecomputeJobSupport support) {
+      RecomputeJobSupport support, RunFolders runFolders) {
     this.catalog = catalog;
     this.pipelines = pipelines;
     this.registry = registry;
@@ -43,6 +44,7 @@ public class RecomputeService {
     this.jobRunner = jobRunner;
     this.outcomes = outcomes;
     this.support = support;
+    this.runFolders = runFolders;
   }
 
   /** What a recompute would do; changes nothing. */
@@ -69,6 +71,7 @@ public class RecomputeService {
       // registered under the run's locks: a refused run (another on the target or source) changes nothing
       launched = jobRunner.run(attempt, RecomputeFeaturesJobConfiguration.JOB_NAME,
           request.withSourceSnapshot(plan.sourceSnapshotId()).toJobParameters(pipeline.definitionHash()), () -> {
+            runFolders.removeFinished();
             registry.register(pipeline, request.actor());
             support.planned(plan);
           });

@@ -10,6 +10,7 @@ import java.util.Set;
 import org.apache.iceberg.catalog.Catalog;
 import org.rollbackjobs.iceberg.catalog.CatalogLoader;
 import org.rollbackjobs.iceberg.catalog.TableName;
+import org.rollbackjobs.jobs.features.RunFolders;
 import org.rollbackjobs.jobs.launch.AdvisoryLocks;
 import org.rollbackjobs.jobs.launch.JobLocks;
 import org.rollbackjobs.jobs.launch.JobRunner;
@@ -34,6 +35,9 @@ import org.springframework.stereotype.Component;
  *       restart of their execution finishes them; the next rebuild of the index retires them.
  *   <li>Tags {@code manifest-S-ID} with no manifest (a capture that died between tagging and storing), on the tables
  *       manifests pin, while no capture of S runs: the next {@code manifest capture} of system S removes them.
+ *   <li>Work folders of recompute runs (spill runs, logs of uncommitted data files) whose run is not running: the
+ *       restart of a dead run continues from them and removes them; those of completed or abandoned runs are
+ *       removed by the next {@code recompute-features}; one no job execution knows is removed by hand.
  * </ul>
  */
 @Component
@@ -46,9 +50,11 @@ public class Leftovers {
   private final JdbcTemplate jdbc;
   private final ManifestStore manifests;
   private final ObjectProvider<Catalog> catalog;
+  private final RunFolders runFolders;
 
   public Leftovers(JobExplorer explorer, AdvisoryLocks locks, JdbcTemplate jdbc, ManifestStore manifests,
-      ObjectProvider<Catalog> catalog) {
+      ObjectProvider<Catalog> catalog, RunFolders runFolders) {
+    this.runFolders = runFolders;
     this.explorer = explorer;
     this.locks = locks;
     this.jdbc = jdbc;
@@ -62,6 +68,7 @@ public class Leftovers {
     all.put("dead-executions", deadExecutions());
     all.put("unfinished-builds", unfinishedBuilds());
     all.put("orphan-tags", orphanTags());
+    all.put("run-folders", runFolders());
     return all;
   }
 
@@ -156,5 +163,30 @@ public class Leftovers {
       }
     }
     return orphans;
+  }
+
+  List<Map<String, Object>> runFolders() {
+    List<Map<String, Object>> left = new ArrayList<>();
+    for (RunFolders.RunFolder folder : runFolders.list()) {
+      JobExecution latest = folder.latest();
+      if (latest != null && latest.isRunning() && deadBecause(latest).isEmpty()) {
+        continue; // its run is under way
+      }
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("folder", folder.path().toString());
+      row.put("run-id", folder.runId());
+      row.put("bytes", folder.bytes());
+      row.put("job-execution-id", latest == null ? null : latest.getId());
+      row.put("status", latest == null ? null : latest.getStatus().name());
+      if (latest == null) {
+        row.put("remedy", "no job execution has this run id: remove the folder by hand (rm -r " + folder.path() + ")");
+      } else if (folder.finished()) {
+        row.put("remedy", "the next recompute-features removes it");
+      } else {
+        row.put("remedy", "restart --execution " + latest.getId() + " continues from it and removes it");
+      }
+      left.add(row);
+    }
+    return left;
   }
 }

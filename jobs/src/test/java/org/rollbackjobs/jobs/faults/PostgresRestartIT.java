@@ -134,7 +134,7 @@ class PostgresRestartIT {
     assertThat(features.snapshots()).as("one commit").hasSize(1);
     ExpectedFeatures.assertSameRows(ExpectedFeatures.actual(features, 1),
         ExpectedFeatures.customerTxnV2(TxnSource.read(source, null)));
-    FaultReport.row("PostgreSQL restarted during a recompute (first of 8 map partitions done)", "recompute-features",
+    FaultReport.row("PostgreSQL restarted during a recompute (map side done, before the reduce)", "recompute-features",
         outcome, "none");
   }
 

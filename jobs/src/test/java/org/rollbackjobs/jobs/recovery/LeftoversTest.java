@@ -13,11 +13,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.rollbackjobs.iceberg.features.TxnSource;
 import org.rollbackjobs.jobs.CliHarness;
 import org.rollbackjobs.jobs.MadeUpExecutions;
+import org.rollbackjobs.jobs.features.FeatureRecomputeProperties;
 import org.rollbackjobs.vector.testing.Documents;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.JobExecution;
 import org.springframework.batch.core.JobParametersBuilder;
 import org.springframework.batch.core.explore.JobExplorer;
+import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -32,6 +34,8 @@ class LeftoversTest extends CliHarness {
 
   @Autowired JobExplorer explorer;
   @Autowired JdbcTemplate jdbc;
+  @Autowired JobRepository repository;
+  @Autowired FeatureRecomputeProperties features;
   @RegisterExtension final MadeUpExecutions madeUp = new MadeUpExecutions();
   final String ns = "l" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
 
@@ -96,6 +100,42 @@ class LeftoversTest extends CliHarness {
     assertThat(run("restart", "--execution", Long.toString(dead.getId()), "--json").json().get("status").asText())
         .as("an abandoned execution is not restarted").isEqualTo("noop");
     assertThat(leftovers().get("unfinished-builds").toString()).doesNotContain("\"build-id\":" + build + ",");
+  }
+
+  @Test
+  void aDeadRecomputesWorkFolderIsListedForItsRestartAndAFinishedOnesIsRemovedByTheNextRecompute() throws Exception {
+    JobExecution dead = madeUp.running("recompute-features", new JobParametersBuilder()
+        .addString("target", ns + ".dead"), DEAD_PID, java.net.InetAddress.getLocalHost().getHostName());
+    JobExecution finished = madeUp.running("recompute-features", new JobParametersBuilder()
+        .addString("target", ns + ".finished"), DEAD_PID, java.net.InetAddress.getLocalHost().getHostName());
+    finished.setStatus(BatchStatus.COMPLETED); // a commit that died before removing its folder, then continued
+    finished.setEndTime(java.time.LocalDateTime.now());
+    repository.update(finished);
+    Path deadFolder = spillFile(dead);
+    Path finishedFolder = spillFile(finished);
+
+    String listed = leftovers().get("run-folders").toString();
+    assertThat(listed).contains("\"folder\":\"" + deadFolder + "\"").contains("\"job-execution-id\":" + dead.getId())
+        .contains("restart --execution " + dead.getId() + " continues from it and removes it")
+        .contains("\"folder\":\"" + finishedFolder + "\"").contains("the next recompute-features removes it");
+
+    Table txn = TxnSource.create(catalog, ns + ".txn");
+    TxnSource.append(txn, TxnSource.rows(TxnSource.SCHEMA, 3, 500, 20), 1);
+    ok(run("recompute-features", "--pipeline", "customer_txn_features", "--version", "1", "--source", ns + ".txn",
+        "--target", ns + ".features", "--reason", "next run"));
+    assertThat(finishedFolder).doesNotExist();
+    assertThat(deadFolder).as("kept for the dead run's restart").isDirectory();
+    assertThat(leftovers().get("run-folders").toString()).doesNotContain(finishedFolder.toString())
+        .contains(deadFolder.toString());
+    org.springframework.util.FileSystemUtils.deleteRecursively(deadFolder);
+  }
+
+  /** A spill file in the work folder of the execution's run, as a map partition leaves it. */
+  private Path spillFile(JobExecution execution) throws IOException {
+    Path run = features.workDir().resolve(execution.getJobParameters().getString("run.id"));
+    Path attempt = Files.createDirectories(run.resolve("attempts").resolve("map-00000").resolve("1"));
+    Files.write(attempt.resolve("spill-0.run"), new byte[1024]);
+    return run;
   }
 
   @Test
