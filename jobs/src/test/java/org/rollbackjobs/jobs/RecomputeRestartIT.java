@@ -36,6 +36,7 @@ import org.rollbackjobs.iceberg.data.GenericDataFiles;
 import org.rollbackjobs.iceberg.features.ExpectedFeatures;
 import org.rollbackjobs.iceberg.features.TxnSource;
 import org.rollbackjobs.jobs.cli.Output;
+import org.rollbackjobs.jobs.faults.FaultReport;
 import org.rollbackjobs.testing.TestPostgres;
 
 /**
@@ -158,6 +159,9 @@ class RecomputeRestartIT {
     try (Stream<Path> left = Files.list(work)) {
       assertThat(left).isEmpty();
     }
+    FaultReport.row("SIGKILL after the first map partition completed", "recompute-features", "restart --execution"
+        + " ran only the partitions not completed: rows equal an uninterrupted run's, the killed attempt's data files"
+        + " deleted, work folder removed", "none");
   }
 
   private static Map<String, String> stepStatuses(long jobExecution) throws Exception {

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.rollbackjobs.jobs.JarProcess;
+import org.rollbackjobs.jobs.faults.FaultReport;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.env.Environment;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -70,6 +71,8 @@ class DrillKillIT extends DrillTestSystem {
     assertThat(jdbc.queryForObject("SELECT ended_at IS NOT NULL FROM rollback.drills WHERE run_id = ?",
         Boolean.class, killed)).isTrue();
     assertThat(production()).isEqualTo(production);
+    FaultReport.row("SIGKILL once the drill's sandbox exists", "drill", "the next drill removed the branches and the"
+        + " schema, recorded the killed one aborted, passed; production unchanged", "none");
   }
 
   private String verdict(String run) {

@@ -8,6 +8,9 @@ import static org.rollbackjobs.jobs.faults.FaultRuns.recompute;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +24,7 @@ import org.rollbackjobs.iceberg.catalog.TableName;
 import org.rollbackjobs.iceberg.features.ExpectedFeatures;
 import org.rollbackjobs.iceberg.features.TxnSource;
 import org.rollbackjobs.jobs.JarProcess;
+import org.rollbackjobs.testing.TestPostgres;
 import org.rollbackjobs.vector.testing.Documents;
 
 /**
@@ -80,25 +84,34 @@ class ConflictingPairsIT {
     Table source = TxnSource.create(catalog, "shop.read_txn");
     long first = TxnSource.append(source, TxnSource.rows(TxnSource.SCHEMA, 700, 1_000, 100), 1);
     long second = TxnSource.append(source, TxnSource.rows(TxnSource.SCHEMA, 701, 600_000, 150_000), 12);
-    JarProcess recompute = JarProcess.start(env(), recompute("shop.read_txn", "features.read"));
-    long execution = awaitExecution(recompute, "recompute-features");
-    JarProcess restore = JarProcess.start(env(), "restore", "--table", "shop.read_txn", "--to-snapshot",
-        Long.toString(first), "--reason", "pair", "--json");
-
-    int restoreExit = restore.exitCode();
+    // the JAR's first look at the catalog brings its tables to Iceberg's schema V1 (ALTER TABLE), which the lock
+    // below would hold up
+    JarProcess.start(env(), "snapshots", "--table", "shop.read_txn", "--json").finish(0);
+    // the recompute is held at its catalog commit (a lock held here) while the restore starts: it still runs
+    JarProcess recompute;
+    long execution;
+    JarProcess restore;
+    try (Connection blocker = TestPostgres.get().connect()) {
+      blocker.setAutoCommit(false);
+      try (Statement s = blocker.createStatement()) {
+        s.execute("LOCK TABLE iceberg_tables IN SHARE MODE");
+      }
+      recompute = JarProcess.start(env(), recompute("shop.read_txn", "features.read"));
+      execution = awaitExecution(recompute, "recompute-features");
+      recompute.awaitAlive("the recompute's commit waits", Duration.ofMillis(20),
+          () -> FaultRuns.waitingOnLock("%iceberg_tables%") == 1);
+      restore = JarProcess.start(env(), "restore", "--table", "shop.read_txn", "--to-snapshot", Long.toString(first),
+          "--reason", "pair", "--json");
+      assertThat(restore.exitCode()).as(restore.stderr()).isEqualTo(4);
+      blocker.rollback();
+    }
     JsonNode recomputed = recompute.finish(0);
     assertThat(recomputed.get("status").asText()).isEqualTo("completed");
-    String outcome;
-    if (restoreExit == 4) {
-      assertThat(restore.json().get("error").asText()).contains("job execution " + execution);
-      assertThat(catalog.loadTable(TableName.parse("shop.read_txn")).currentSnapshot().snapshotId())
-          .as("the refused restore changed nothing").isEqualTo(second);
-      outcome = "restore refused (exit 4) naming recompute-features job execution " + execution;
-    } else {
-      // only when the recompute had ended before the restore took its lock
-      assertThat(restoreExit).as(restore.stderr()).isZero();
-      outcome = "the recompute ended first, the restore then ran";
-    }
+    assertThat(restore.json().get("error").asText()).contains("shop.read_txn is being read by recompute-features job"
+        + " execution " + execution);
+    assertThat(catalog.loadTable(TableName.parse("shop.read_txn")).currentSnapshot().snapshotId())
+        .as("the refused restore changed nothing").isEqualTo(second);
+    String outcome = "restore refused (exit 4) naming recompute-features job execution " + execution;
     ExpectedFeatures.assertSameRows(ExpectedFeatures.actual(catalog.loadTable(TableName.parse("features.read")), 1),
         ExpectedFeatures.customerTxnV2(TxnSource.read(source, second)));
     FaultReport.row("restore of the source while a recompute reads it", "recompute-features + restore", outcome

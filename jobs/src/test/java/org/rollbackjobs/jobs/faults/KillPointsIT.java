@@ -16,11 +16,16 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.data.Record;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -122,6 +127,55 @@ class KillPointsIT {
     FaultReport.row("SIGKILL, " + describe(point), "recompute-features", "restart --execution: completed"
         + (committedByTheDeadProcess ? " (found the dead process's commit, made none)" : "")
         + "; rows equal an uninterrupted run's, one commit", "none");
+  }
+
+  @Test
+  void aRestoreKilledWhileItsCommitStatementWaitsOnTheServer() throws Exception {
+    Catalog catalog = catalog();
+    Table table = TxnSource.create(catalog, "shop.kp_restore");
+    long good = TxnSource.append(table, TxnSource.rows(TxnSource.SCHEMA, 800, 5_000, 500), 2);
+    TxnSource.append(table, TxnSource.rows(TxnSource.SCHEMA, 801, 5_000, 500), 2); // the bad load
+    JarProcess killed;
+    long execution;
+    try (Connection blocker = TestPostgres.get().connect()) {
+      blocker.setAutoCommit(false);
+      try (Statement s = blocker.createStatement()) {
+        s.execute("LOCK TABLE iceberg_tables IN SHARE MODE");
+      }
+      killed = JarProcess.start(env(), "restore", "--table", "shop.kp_restore", "--to-snapshot", Long.toString(good),
+          "--reason", "kill points", "--json");
+      execution = awaitExecution(killed, "restore");
+      killed.awaitAlive("the restore's catalog commit waits on the server", Duration.ofMillis(20),
+          () -> waitingOnLock("%iceberg_tables%") == 1);
+      killed.kill();
+      blocker.rollback();
+    }
+    await("the orphaned commit statement ended").atMost(Duration.ofMinutes(1))
+        .until(() -> waitingOnLock("%iceberg_tables%") == 0 && active("%iceberg_tables%") == 0);
+
+    JsonNode restarted = JarProcess.start(env(), "restart", "--execution", Long.toString(execution), "--json")
+        .finish(0);
+    assertThat(restarted.get("status").asText()).isIn("completed", "noop");
+    Table restored = catalog.loadTable(TableName.parse("shop.kp_restore"));
+    assertThat(restored.snapshots()).as("the two loads and one restore commit").hasSize(3);
+    ExpectedFeatures.assertSameRows(rows(TxnSource.read(restored, null)), rows(TxnSource.read(restored, good)));
+    FaultReport.row("SIGKILL, Iceberg commit statement sent, waiting on the server (it lands after the kill)",
+        "restore", "restart --execution: " + restarted.get("status").asText() + " (found the table at the target);"
+        + " content of the target snapshot, one restore commit", "none");
+  }
+
+  /** A table's records as rows in one order, to compare two reads of it. */
+  private static List<List<Object>> rows(List<Record> records) {
+    List<List<Object>> rows = new ArrayList<>();
+    for (Record r : records) {
+      List<Object> row = new ArrayList<>();
+      for (int i = 0; i < r.size(); i++) {
+        row.add(r.get(i));
+      }
+      rows.add(row);
+    }
+    rows.sort(Comparator.comparing(Object::toString));
+    return rows;
   }
 
   @ParameterizedTest

@@ -23,6 +23,7 @@ import org.rollbackjobs.iceberg.features.ExpectedFeatures;
 import org.rollbackjobs.iceberg.features.FeatureLineage;
 import org.rollbackjobs.iceberg.features.TxnSource;
 import org.rollbackjobs.jobs.JarProcess;
+import org.rollbackjobs.jobs.faults.FaultReport;
 import org.rollbackjobs.vector.index.BuildRetirer;
 import org.rollbackjobs.vector.index.IndexName;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -137,6 +138,9 @@ class SystemRollbackKillIT extends RollbackTestSystem {
         List.of(COMPONENT + "dataset/" + ns + ".txn", COMPONENT + "feature/customer_features",
             COMPONENT + "index/docs", COMPONENT + "model/churn"));
     assertRolledBack();
+    FaultReport.row("SIGKILL inside the " + phase.step + " phase", "rollback", "continued by "
+        + (phase.restartByExecution ? "restart --execution" : "the same rollback again")
+        + ": completed under the killed run's plan, nothing redone, verify clean", "none");
   }
 
   @Test
@@ -169,6 +173,8 @@ class SystemRollbackKillIT extends RollbackTestSystem {
     assertThat(components(stepStatuses(won.get("job-execution-id").asLong()), "COMPLETED")).hasSize(4);
     assertThat(trainer.received()).hasSize(1);
     assertRolledBack();
+    FaultReport.row("two at once, same system", "rollback x2", "one completed, the other refused (exit 4: a rollback"
+        + " or drill of the system is running); one retrain delivery, verify clean", "none");
   }
 
   // ---- the system: known-good state, manifest, incident, approved plan ----
