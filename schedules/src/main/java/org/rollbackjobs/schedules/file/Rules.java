@@ -7,8 +7,11 @@ import java.util.regex.Pattern;
 final class Rules {
   /** Who the scheduler's drills and rollbacks are recorded as. */
   static final String ACTOR = "rollback-scheduler";
-  /** What the job suite accepts as a system name (a file name without .yml). */
-  private static final Pattern SYSTEM = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+  /**
+   * What the job suite accepts as a system name (a file name without .yml; the job JAR's SystemDefinition.NAME):
+   * a name it would refuse is refused here, when the schedules file is read, not at the first drill.
+   */
+  private static final Pattern SYSTEM = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,62}");
   private static final Pattern MANIFEST = Pattern.compile("previous|[1-9][0-9]{0,18}");
 
   private Rules() {}
@@ -32,8 +35,8 @@ final class Rules {
 
   static String system(String system) {
     if (system != null && !SYSTEM.matcher(system).matches()) {
-      throw new IllegalArgumentException("'system' " + quote(system) + " is not a system name: letters, digits,"
-          + " '.', '_' and '-', starting with a letter or digit, at most 100 characters");
+      throw new IllegalArgumentException("'system' " + quote(system) + " is not a system name: lower-case letters,"
+          + " digits, '.', '_' and '-', starting with a letter or digit, at most 63 characters");
     }
     return system;
   }

@@ -89,6 +89,9 @@ class SchedulesFileTest {
     refused("drills: [{system: a, system-file: b.yml, cron: '0 0 3 * * *'}]", "not both");
     refused("drills: [{cron: '0 0 3 * * *'}]", "needs 'system'");
     refused("drills: [{system: \"a; DROP TABLE x\", cron: '0 0 3 * * *'}]", "is not a system name");
+    // what the job JAR would refuse at the first drill is refused when the file is read
+    refused("drills: [{system: Support-Search, cron: '0 0 3 * * *'}]", "is not a system name: lower-case");
+    refused("drills: [{system: " + "s".repeat(64) + ", cron: '0 0 3 * * *'}]", "at most 63 characters");
     refused("drills: [{system: a, cron: '0 0 3 * * *', zone: Mars/Olympus}]", "not a time zone");
     refused("drills: [{system: a, cron: '0 0 3 * * *', to-manifest: latest}]", "neither a manifest id");
     refused("alerts: [{match: {}, rollback: {system: a}}]", "'match' needs at least one label");
