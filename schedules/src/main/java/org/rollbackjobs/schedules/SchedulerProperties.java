@@ -18,6 +18,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param rollbackTimeout the same for a rollback started by an alert
  * @param approvalPoll how often a rollback waiting for approvals checks for them
  * @param approvalTimeout how long it waits, then it is recorded {@code expired}
+ * @param approvalTakeover how long the instance that waits for approvals may be silent (it shows itself at every
+ *     poll) before another instance, or this one after a restart, takes the wait over; longer than a poll plus a
+ *     dry run of the job JAR
  * @param shutdownGrace on SIGTERM, how long a running drill or rollback may still take before it is stopped
  * @param instance this instance's name in records (default: host name and process id)
  */
@@ -30,6 +33,7 @@ public record SchedulerProperties(
     @DefaultValue("2h") Duration rollbackTimeout,
     @DefaultValue("30s") Duration approvalPoll,
     @DefaultValue("24h") Duration approvalTimeout,
+    @DefaultValue("3m") Duration approvalTakeover,
     @DefaultValue("5m") Duration shutdownGrace,
     String instance) {
 

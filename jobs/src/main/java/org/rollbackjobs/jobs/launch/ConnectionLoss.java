@@ -12,6 +12,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.springframework.transaction.TransactionSystemException;
 
 /**
@@ -28,7 +29,11 @@ public final class ConnectionLoss {
   public static Optional<String> in(Collection<? extends Throwable> failures) {
     List<SQLException> found = new ArrayList<>();
     ConnectException refused = null;
-    for (Throwable t : allOf(failures)) {
+    List<Throwable> all = allOf(failures);
+    if (all.stream().anyMatch(CommitStateUnknownException.class::isInstance)) {
+      return Optional.empty(); // an Iceberg commit cut by the loss: its own message says the table and what to do
+    }
+    for (Throwable t : all) {
       if (t instanceof SQLException sql && isConnectionState(sql)) {
         found.add(sql);
       } else if (t instanceof ConnectException c && refused == null) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.SQLException;
 import java.util.List;
+import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.junit.jupiter.api.Test;
 import org.springframework.transaction.TransactionSystemException;
 
@@ -29,5 +30,8 @@ class ConnectionLossTest {
         new SQLException("duplicate key value violates unique constraint", "23505")))).isEmpty();
     assertThat(ConnectionLoss.in(new SQLException("syntax error", "42601"))).isEmpty();
     assertThat(ConnectionLoss.in((Throwable) null)).isEmpty();
+    // an Iceberg commit the loss cut says more (which table, that its outcome is unknown, what a restart does)
+    assertThat(ConnectionLoss.in(new CommitStateUnknownException(
+        new SQLException("An I/O error occurred while sending to the backend.", "08006")))).isEmpty();
   }
 }

@@ -73,7 +73,7 @@ public class AlertController {
       }
       AlertRecords.Key key = new AlertRecords.Key(String.valueOf(payload.groupKey()),
           String.valueOf(alert.fingerprint()), alert.startsAt() == null ? Instant.EPOCH : alert.startsAt());
-      if (!records.claim(key, labels.get("alertname"), system.get(1), index)) {
+      if (!records.claim(key, labels.get("alertname"), system.get(1), index, alert)) {
         deduplicated++;
         meters.counter("rollback.scheduler.alerts", "outcome", "deduplicated").increment();
         continue;

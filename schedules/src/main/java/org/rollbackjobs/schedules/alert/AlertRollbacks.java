@@ -38,9 +38,23 @@ public class AlertRollbacks {
   }
 
   public void start(AlertRecords.Key key, AlertRule rule, AlertmanagerPayload.Alert alert) {
+    inBackground(key, () -> run(key, rule, alert, Instant.now().plus(properties.approvalTimeout()), false));
+  }
+
+  /**
+   * Goes on waiting for the approvals of a rollback another instance (or this one before a restart) started and
+   * stopped waiting for: its notification was sent then, the approval timeout counts from when the alert came.
+   */
+  public void resume(AlertRecords.Waiting waiting, AlertRule rule) {
+    log.info("alert rollback {}: taking over the wait for approvals", waiting.key());
+    inBackground(waiting.key(), () -> run(waiting.key(), rule, waiting.alert(),
+        waiting.receivedAt().plus(properties.approvalTimeout()), true));
+  }
+
+  private void inBackground(AlertRecords.Key key, Runnable rollback) {
     executor.execute(() -> jobs.work(() -> {
       try {
-        run(key, rule, alert);
+        rollback.run();
       } catch (RuntimeException e) {
         log.error("alert rollback {}: {}", key, e.toString(), e);
         records.update(key, "aborted", null, null, null, null);
@@ -49,11 +63,10 @@ public class AlertRollbacks {
     }));
   }
 
-  private void run(AlertRecords.Key key, AlertRule rule, AlertmanagerPayload.Alert alert) {
+  private void run(AlertRecords.Key key, AlertRule rule, AlertmanagerPayload.Alert alert, Instant deadline,
+      boolean told) {
     Map<String, String> labels = alert.labelsOrEmpty();
     String reason = reason(alert);
-    Instant deadline = Instant.now().plus(properties.approvalTimeout());
-    boolean told = false;
     int approvalsRecorded = 0;
     while (true) {
       JobCommand.Result plan = jobs.run(rule.rollbackArguments(labels, reason, true), properties.rollbackTimeout());
@@ -100,11 +113,11 @@ public class AlertRollbacks {
         records.update(key, "expired", planId, level, 4, json(plan));
         return;
       }
-      try {
-        Thread.sleep(properties.approvalPoll().toMillis());
-      } catch (InterruptedException e) {
-        records.update(key, "aborted", planId, level, null, json(plan));
-        Thread.currentThread().interrupt();
+      records.stillWaiting(key);
+      if (!jobs.pause(properties.approvalPoll())) {
+        // the scheduler stops: the record stays waiting-approval, for an instance to take over (AbandonedWaits)
+        log.info("alert rollback {}: stopped waiting for approvals of plan {}; another instance, or this one once"
+            + " restarted, takes the wait over", key, planId);
         return;
       }
     }

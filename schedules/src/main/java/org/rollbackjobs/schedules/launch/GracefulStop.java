@@ -10,7 +10,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * SIGTERM: a running drill or rollback may finish within {@code rollback.scheduler.shutdown-grace}; after that it is
- * stopped and recorded {@code aborted}. Runs before any bean is destroyed, so the records are still written, and
+ * stopped and recorded {@code aborted}. A rollback that only waits for approvals stops waiting at once; its record
+ * stays {@code waiting-approval} for another instance (or this one, restarted) to take over. Runs before any bean is destroyed, so the records are still written, and
  * the children's own locks (PostgreSQL advisory locks, ShedLock rows) are released with them.
  */
 @Component
@@ -33,6 +34,7 @@ public class GracefulStop implements SmartLifecycle {
   @Override
   public void stop() {
     running = false;
+    jobs.beginStop(); // rollbacks that wait for approvals stop waiting at once (another instance takes them over)
     if (jobs.inFlight() == 0) {
       return;
     }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,7 @@ public class JobCommand {
   private final Set<Process> running = ConcurrentHashMap.newKeySet();
   private final Set<Process> stopped = ConcurrentHashMap.newKeySet();
   private final java.util.concurrent.atomic.AtomicInteger units = new java.util.concurrent.atomic.AtomicInteger();
+  private volatile boolean stopping;
 
   public JobCommand(List<String> launcher, Map<String, String> environment) {
     this.launcher = List.copyOf(launcher);
@@ -103,6 +105,29 @@ public class JobCommand {
   /** Units of work under way. */
   public int inFlight() {
     return units.get();
+  }
+
+  /** The scheduler stops: units that only wait (for approvals) end now, leaving their records for a take-over. */
+  public void beginStop() {
+    stopping = true;
+  }
+
+  /**
+   * Waits {@code duration} unless the scheduler stops first.
+   *
+   * @return false when it stops (or the thread was interrupted): the unit should end without starting more
+   */
+  public boolean pause(Duration duration) {
+    Instant until = Instant.now().plus(duration);
+    try {
+      while (!stopping && Instant.now().isBefore(until)) {
+        Thread.sleep(Math.min(100, Math.max(1, Duration.between(Instant.now(), until).toMillis())));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+    return !stopping;
   }
 
   /** Stops every running child: SIGTERM, then SIGKILL after 30 s. */

@@ -180,4 +180,31 @@ class AlertsTest {
               + " worse ; rm -rf /");
     }
   }
+
+  @Test
+  void aWaitForApprovalsOutlivesTheInstanceThatWaitedAnotherTakesItOverAndRunsOnceApproved() throws Exception {
+    try (RunningSchedulers schedulers = new RunningSchedulers(dir)) {
+      ConfigurableApplicationContext first = start(schedulers, 2);
+      assertThat(post(first, payload("firing", "2026-12-06T03:00:00Z"), "Bearer " + TOKEN).statusCode())
+          .isEqualTo(202);
+      await(schedulers, status("waiting-approval"));
+      first.close(); // the instance that waited stops (a restart, a lost node)
+      int before = schedulers.commands().size();
+      Files.createFile(dir.resolve("approved"));
+
+      Path file = dir.resolve("schedules.yml");
+      ConfigurableApplicationContext second = schedulers.start("instance-b", file, Map.of(
+          "rollback.scheduler.alert-token-file", dir.resolve("token").toString(),
+          "rollback.scheduler.approval-poll", "500ms", "rollback.scheduler.approval-takeover", "2s"));
+      await(schedulers, status("completed"));
+      List<String> after = schedulers.commands().subList(before, schedulers.commands().size());
+      assertThat(after).as("the new instance planned again, then ran the approved rollback once").containsExactly(
+          "rollback --system " + system + " --to-manifest previous --actor rollback-scheduler --json --dry-run",
+          "rollback --system " + system + " --to-manifest previous --actor rollback-scheduler --json --reason alert "
+              + alertname + " (fingerprint c0ffee" + alertname + ", firing since 2026-12-06T03:00:00Z): answers got"
+              + " worse ; rm -rf /");
+      assertThat(records(schedulers).get(0).get("plan_id")).isEqualTo("plan-1");
+      assertThat(second.isActive()).isTrue();
+    }
+  }
 }
