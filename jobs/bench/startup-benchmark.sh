@@ -4,9 +4,12 @@
 # java -jar jobs/target/rollback-jobs.jar); prints median, min and max wall time and each median's ratio to the
 # bare JVM start, the load average before and after, and the classes loaded by `history` both ways.
 #
-#   bash jobs/bench/startup-benchmark.sh [--repeats N] [--baseline-jar OLD.jar]
+#   bash jobs/bench/startup-benchmark.sh [--repeats N] [--baseline-jar OLD.jar] [--baseline-launcher OLD-SCRIPT]
 #
-# --baseline-jar also times `java -jar OLD.jar` for each command (an earlier build, side by side).
+# --baseline-jar also times `java -jar OLD.jar` for each command (an earlier build, side by side);
+# --baseline-launcher an earlier copy of jobs/bin/rollback-jobs (run on OLD.jar if given, else on the same JAR).
+# "java -jar, C1" is `java -XX:TieredStopAtLevel=1 -jar` (what JDK_JAVA_OPTIONS can give a java -jar start of a
+# short command).
 # Database: SPRING_DATASOURCE_URL (default jdbc:postgresql://127.0.0.1:5432/rollback_startup_bench, created if
 # missing), user postgres; the demo table demo.orders is created in it on the first run (the `demo` command).
 # Warehouse: ROLLBACK_ICEBERG_CATALOG_WAREHOUSE (default a folder under /tmp). Needs psql on the PATH.
@@ -15,11 +18,13 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 repeats=5
 baseline=""
+baseline_launcher=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --repeats) repeats="$2"; shift 2 ;;
     --baseline-jar) baseline="$(readlink -f "$2")"; shift 2 ;;
-    *) echo "usage: $0 [--repeats N] [--baseline-jar OLD.jar]" >&2; exit 2 ;;
+    --baseline-launcher) baseline_launcher="$(readlink -f "$2")"; shift 2 ;;
+    *) echo "usage: $0 [--repeats N] [--baseline-jar OLD.jar] [--baseline-launcher OLD-SCRIPT]" >&2; exit 2 ;;
   esac
 done
 
@@ -43,6 +48,7 @@ if ! "${javajar[@]}" snapshots --table demo.orders --json >/dev/null 2>&1; then
   "${javajar[@]}" demo >/dev/null 2>&1
 fi
 "${launcher[@]}" history >/dev/null 2>&1 || true
+[[ -z "$baseline_launcher" ]] || ROLLBACK_JOBS_JAR="${baseline:-$jar}" bash "$baseline_launcher" history >/dev/null 2>&1 || true
 current="$("${javajar[@]}" snapshots --table demo.orders --json 2>/dev/null | tail -n 1 \
   | sed -E 's/.*"current-snapshot":([0-9]+).*/\1/')"
 
@@ -57,7 +63,8 @@ commands=(
   "snapshots --table demo.orders|0|snapshots --table demo.orders"
   "restore (noop)|0|restore --table demo.orders --to-snapshot $current --reason bench"
 )
-ways=(launcher "java -jar")
+ways=(launcher "java -jar" "java -jar, C1")
+[[ -n "$baseline_launcher" ]] && ways+=("baseline launcher")
 [[ -n "$baseline" ]] && ways+=("baseline java -jar")
 
 results="$(mktemp)"
@@ -86,6 +93,9 @@ for ((r = 1; r <= repeats; r++)); do
       case "$way" in
         launcher) time_one "$name|$way" "$expected" "${launcher[@]}" "${argv[@]}" ;;
         "java -jar") time_one "$name|$way" "$expected" "${javajar[@]}" "${argv[@]}" ;;
+        "java -jar, C1") time_one "$name|$way" "$expected" java -XX:TieredStopAtLevel=1 -jar "$jar" "${argv[@]}" ;;
+        "baseline launcher") time_one "$name|$way" "$expected" env ROLLBACK_JOBS_JAR="${baseline:-$jar}" \
+          bash "$baseline_launcher" "${argv[@]}" ;;
         *) time_one "$name|$way" "$expected" java -jar "$baseline" "${argv[@]}" ;;
       esac
     done

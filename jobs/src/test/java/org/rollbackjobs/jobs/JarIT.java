@@ -135,11 +135,27 @@ class JarIT {
       assertThat(dirs.toList()).containsExactly(layout);
     }
 
+    // short commands run with C1 only, long ones with both compilers; JAVA_OPTS comes last and can override
+    Map<String, String> flags = new java.util.HashMap<>(env);
+    flags.put("JAVA_OPTS", "-XX:+PrintFlagsFinal");
+    assertThat(tieredStopAtLevel(run(launcher, flags, "history", "--help"))).isEqualTo("1");
+    assertThat(tieredStopAtLevel(run(launcher, flags, "manifest", "list", "--help"))).isEqualTo("1");
+    assertThat(tieredStopAtLevel(run(launcher, flags, "recompute-features", "--help"))).isEqualTo("4");
+    assertThat(tieredStopAtLevel(run(launcher, flags, "manifest", "capture", "--help"))).isEqualTo("4");
+    flags.put("JAVA_OPTS", "-XX:+PrintFlagsFinal -XX:TieredStopAtLevel=4");
+    assertThat(tieredStopAtLevel(run(launcher, flags, "history", "--help"))).isEqualTo("4");
+
     Map<String, String> noJar = new java.util.HashMap<>(env);
     noJar.put("ROLLBACK_JOBS_JAR", cache.resolve("missing.jar").toString());
     Run missing = run(launcher, noJar, "history");
     assertThat(missing.exitCode()).isEqualTo(2);
     assertThat(missing.stderr()).contains("no JAR at", "missing.jar", "ROLLBACK_JOBS_JAR");
+  }
+
+  private static String tieredStopAtLevel(Run run) {
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    return run.stdout().stream().filter(l -> l.matches("\\s*intx TieredStopAtLevel\\s+=.*")).findFirst()
+        .map(l -> l.replaceAll(".*=\\s*(\\d+).*", "$1")).orElseThrow();
   }
 
   @Test

@@ -3,6 +3,7 @@ package org.rollbackjobs.jobs.cli;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -10,6 +11,7 @@ import org.rollbackjobs.iceberg.BadInputException;
 import org.rollbackjobs.jobs.launch.ExitCodes;
 import org.rollbackjobs.jobs.secrets.Redaction;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.IFactory;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -22,8 +24,34 @@ public final class Cli {
 
   private Cli() {}
 
+  /** The command line with every command (help, reference documentation). */
   public static CommandLine commandLine(IFactory factory) {
+    return commandLine(factory, RollbackCommand.COMMANDS);
+  }
+
+  /**
+   * The command line for these arguments: when the first is a command's name, with only that command; else (help,
+   * version, an unknown word) with every command. picocli builds each command's model by reflection over its
+   * options and mixins, in a fresh JVM about 0.1 s for all of them, and a start builds the command line up to
+   * three times (checks before Spring, then the command that runs, see {@code CliRunner}).
+   */
+  public static CommandLine commandLine(IFactory factory, String[] commandArgs) {
+    if (commandArgs.length > 0) {
+      for (Class<?> command : RollbackCommand.COMMANDS) {
+        if (command.getAnnotation(Command.class).name().equals(commandArgs[0])) {
+          return commandLine(factory, List.of(command));
+        }
+      }
+    }
+    return commandLine(factory);
+  }
+
+  private static CommandLine commandLine(IFactory factory, List<Class<?>> commands) {
     CommandLine cli = new CommandLine(RollbackCommand.class, factory);
+    for (Class<?> command : commands) {
+      cli.addSubcommand(command); // made by the factory, as picocli makes the subcommands of an annotation
+    }
+    // after the commands are added: these settings apply to the commands there at the time
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setExecutionExceptionHandler(Cli::handleExecutionException);
     cli.setParameterExceptionHandler(Cli::handleParameterException);
@@ -92,10 +120,10 @@ public final class Cli {
 
   /** As {@link #answerWithoutSpring(String[])}, writing to the given streams. */
   public static Integer answerWithoutSpring(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cli = commandLine(CommandLine.defaultFactory());
+    String[] commandArgs = commandArguments(args);
+    CommandLine cli = commandLine(CommandLine.defaultFactory(), commandArgs);
     cli.setOut(out);
     cli.setErr(err);
-    String[] commandArgs = commandArguments(args);
     try {
       ParseResult parsed = cli.parseArgs(commandArgs);
       if (CommandLine.printHelpIfRequested(parsed)) {

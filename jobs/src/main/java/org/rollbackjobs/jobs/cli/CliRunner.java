@@ -35,7 +35,7 @@ public class CliRunner implements CommandLineRunner, ExitCodeGenerator {
     }
     CommandLine commandLine;
     try {
-      commandLine = Cli.commandLine(onlyInvoked(factory, beans, commandArgs));
+      commandLine = Cli.commandLine(onlyInvoked(factory, beans, commandArgs), commandArgs);
     } catch (RuntimeException e) {
       BeansException configuration = configurationProblem(e);
       if (configuration == null) {
@@ -71,7 +71,7 @@ public class CliRunner implements CommandLineRunner, ExitCodeGenerator {
   static IFactory onlyInvoked(IFactory spring, AutowireCapableBeanFactory beans, String[] commandArgs) {
     Set<Class<?>> invoked = new HashSet<>();
     try {
-      for (ParseResult p = Cli.commandLine(CommandLine.defaultFactory()).parseArgs(commandArgs); p != null;
+      for (ParseResult p = Cli.commandLine(CommandLine.defaultFactory(), commandArgs).parseArgs(commandArgs); p != null;
           p = p.subcommand()) {
         invoked.add(p.commandSpec().userObject().getClass());
       }

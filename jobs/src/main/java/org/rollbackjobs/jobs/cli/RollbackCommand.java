@@ -1,8 +1,9 @@
 package org.rollbackjobs.jobs.cli;
 
+import java.util.List;
 import picocli.CommandLine.Command;
 
-/** The top-level command of the job JAR. */
+/** The top-level command of the job JAR; its commands are added by {@link Cli#commandLine}. */
 @Command(
     name = "rollback-jobs",
     mixinStandardHelpOptions = true,
@@ -13,21 +14,23 @@ import picocli.CommandLine.Command;
         "Configuration: Spring Boot properties: application.yml, environment variables, or arguments",
         "such as --spring.datasource.url=URL.",
         "Exit codes: 0 completed (or nothing to do), 1 failed while running (restartable),",
-        "2 bad usage or input (nothing changed), 3 mixed-version state found, 4 refused by a guard."},
-    subcommands = {
-        SnapshotsCommand.class,
-        RestoreCommand.class,
-        RebuildIndexCommand.class,
-        RecomputeFeaturesCommand.class,
-        ManifestCommand.class,
-        TriggerRetrainCommand.class,
-        VerifyCommand.class,
-        SystemRollbackCommand.class,
-        ApproveCommand.class,
-        DrillCommand.class,
-        ReportCommand.class,
-        HistoryCommand.class,
-        StatusCommand.class,
-        RestartCommand.class,
-        DemoCommand.class})
-public class RollbackCommand {}
+        "2 bad usage or input (nothing changed), 3 mixed-version state found, 4 refused by a guard."})
+public class RollbackCommand {
+  /** The commands, in the order of the help. */
+  static final List<Class<?>> COMMANDS = List.of(
+      SnapshotsCommand.class,
+      RestoreCommand.class,
+      RebuildIndexCommand.class,
+      RecomputeFeaturesCommand.class,
+      ManifestCommand.class,
+      TriggerRetrainCommand.class,
+      VerifyCommand.class,
+      SystemRollbackCommand.class,
+      ApproveCommand.class,
+      DrillCommand.class,
+      ReportCommand.class,
+      HistoryCommand.class,
+      StatusCommand.class,
+      RestartCommand.class,
+      DemoCommand.class);
+}
