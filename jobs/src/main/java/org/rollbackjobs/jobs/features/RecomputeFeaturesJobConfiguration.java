@@ -45,7 +45,7 @@ public class RecomputeFeaturesJobConfiguration {
    */
   private static final PlatformTransactionManager NO_TRANSACTION = new ResourcelessTransactionManager();
 
-  @Bean
+  @Bean(JOB_NAME) // by its job name: JobRunner makes only the job that runs
   Job recomputeFeatures(JobRepository jobRepository, Step recomputePrepare, Step recomputeMap, Step recomputeReduce,
       Step recomputeCommit, RecomputeJobListener listener, JobOutcomes outcomes) {
     return new JobBuilder(JOB_NAME, jobRepository)

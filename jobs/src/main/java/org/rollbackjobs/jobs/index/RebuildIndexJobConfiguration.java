@@ -32,7 +32,7 @@ public class RebuildIndexJobConfiguration {
   public static final String JOB_NAME = "rebuild-index";
   public static final String SWITCH_BACK_JOB_NAME = "switch-back-index";
 
-  @Bean
+  @Bean(JOB_NAME) // by its job name: JobRunner makes only the job that runs
   Job rebuildIndex(JobRepository jobRepository, Step prepareBuild, Step reuseVectors, Step loadVectors,
       Step createAnnIndex,
       Step validateBuild, Step switchServingName, Step retireBuilds, JobOutcomes outcomes) {
@@ -48,7 +48,7 @@ public class RebuildIndexJobConfiguration {
         .build();
   }
 
-  @Bean
+  @Bean(SWITCH_BACK_JOB_NAME) // by its job name: JobRunner makes only the job that runs
   Job switchBackIndex(JobRepository jobRepository, Step switchBack, JobOutcomes outcomes) {
     return new JobBuilder(SWITCH_BACK_JOB_NAME, jobRepository).listener(outcomes).start(switchBack).build();
   }

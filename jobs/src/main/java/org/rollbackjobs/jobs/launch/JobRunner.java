@@ -21,7 +21,7 @@ import org.springframework.batch.core.StepExecution;
 import org.springframework.batch.core.explore.JobExplorer;
 import org.springframework.batch.core.launch.JobLauncher;
 import org.springframework.batch.core.repository.JobRepository;
-import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -45,16 +45,16 @@ public class JobRunner {
   private final JobExplorer explorer;
   private final JobRepository repository;
   private final JobLocks locks;
-  /** Looked up when a job is launched: a job's own steps may launch other jobs through this runner. */
-  private final ObjectProvider<Job> jobs;
+  /** Jobs are looked up when launched: a job's own steps may launch other jobs through this runner. */
+  private final ListableBeanFactory beans;
 
   public JobRunner(JobLauncher launcher, JobExplorer explorer, JobRepository repository, JobLocks locks,
-      ObjectProvider<Job> jobs) {
+      ListableBeanFactory beans) {
     this.launcher = launcher;
     this.locks = locks;
     this.explorer = explorer;
     this.repository = repository;
-    this.jobs = jobs;
+    this.beans = beans;
   }
 
   /** Runs a job for an attempt, which travels with the parameters so that every run is audited alike. */
@@ -87,10 +87,12 @@ public class JobRunner {
   }
 
   private JobExecution launch(String jobName, JobParameters parameters, AdvisoryLocks.Held held) {
-    Job job = jobs.stream().filter(j -> j.getName().equals(jobName)).findFirst().orElse(null);
-    if (job == null) {
-      throw new IllegalStateException("no job named " + jobName + "; jobs: " + jobs.stream().map(Job::getName).toList());
+    // each Job bean is named by its job name: only the job that runs (with its steps) is made, not every job
+    if (!beans.containsBean(jobName) || !beans.isTypeMatch(jobName, Job.class)) {
+      throw new IllegalStateException("no job named " + jobName + "; jobs: "
+          + List.of(beans.getBeanNamesForType(Job.class)));
     }
+    Job job = beans.getBean(jobName, Job.class);
     JobParametersBuilder builder = new JobParametersBuilder(parameters)
         .addString(PROCESS_PID, Long.toString(ProcessHandle.current().pid()), false)
         .addString(PROCESS_HOST, hostName(), false);

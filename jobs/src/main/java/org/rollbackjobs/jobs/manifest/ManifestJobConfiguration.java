@@ -28,7 +28,7 @@ public class ManifestJobConfiguration {
   public static final String RETIRE_JOB = "manifest-retire";
   static final String MANIFEST_ID = "manifest.id";
 
-  @Bean
+  @Bean(CAPTURE_JOB) // by its job name: JobRunner makes only the job that runs
   Job manifestCaptureJob(JobRepository jobRepository, Step captureManifest, JobOutcomes outcomes) {
     return new JobBuilder(CAPTURE_JOB, jobRepository).listener(outcomes).start(captureManifest).build();
   }
@@ -54,7 +54,7 @@ public class ManifestJobConfiguration {
     return new StepBuilder("capture-manifest", jobRepository).tasklet(tasklet, transactionManager).build();
   }
 
-  @Bean
+  @Bean(RETIRE_JOB) // by its job name: JobRunner makes only the job that runs
   Job manifestRetireJob(JobRepository jobRepository, Step retireManifest, JobOutcomes outcomes) {
     return new JobBuilder(RETIRE_JOB, jobRepository).listener(outcomes).start(retireManifest).build();
   }

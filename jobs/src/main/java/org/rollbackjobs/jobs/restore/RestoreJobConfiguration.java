@@ -19,7 +19,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 public class RestoreJobConfiguration {
   public static final String JOB_NAME = "restore";
 
-  @Bean
+  @Bean(JOB_NAME) // by its job name: JobRunner makes only the job that runs
   Job restore(JobRepository jobRepository, Step restoreTable, JobOutcomes outcomes) {
     return new JobBuilder(JOB_NAME, jobRepository).listener(outcomes).start(restoreTable).build();
   }

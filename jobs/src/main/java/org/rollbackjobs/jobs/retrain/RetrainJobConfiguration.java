@@ -15,7 +15,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 public class RetrainJobConfiguration {
   public static final String JOB_NAME = "trigger-retrain";
 
-  @Bean
+  @Bean(JOB_NAME) // by its job name: JobRunner makes only the job that runs
   Job triggerRetrain(JobRepository jobRepository, Step deliverRetrainRequest, JobOutcomes outcomes) {
     return new JobBuilder(JOB_NAME, jobRepository).listener(outcomes).start(deliverRetrainRequest).build();
   }

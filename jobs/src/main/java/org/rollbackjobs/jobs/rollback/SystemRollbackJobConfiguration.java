@@ -37,7 +37,7 @@ public class SystemRollbackJobConfiguration {
   private static final PlatformTransactionManager NO_TRANSACTION = new ResourcelessTransactionManager();
   private static final int PARALLEL_COMPONENTS = 4;
 
-  @Bean
+  @Bean(JOB_NAME) // by its job name: JobRunner makes only the job that runs
   Job systemRollback(JobRepository repository, Step rollbackReadiness, Step rollbackDatasets, Step rollbackDerived,
       Step rollbackModels, Step rollbackVerify, RollbackRecords records, JobOutcomes outcomes) {
     return new JobBuilder(JOB_NAME, repository)
