@@ -42,12 +42,19 @@ public record JarProcess(Process process, Path out, Path err) {
    */
   public static Map<String, String> env(Environment environment) {
     TestPostgres db = TestPostgres.get();
+    return env(db.jdbcUrl(), db.user(), db.password(), environment.getRequiredProperty("rollback.iceberg.catalog-name"),
+        environment.getRequiredProperty("rollback.iceberg.catalog.warehouse"));
+  }
+
+  /** The environment that points a JAR at database {@code url} and at catalog {@code catalogName} there. */
+  public static Map<String, String> env(String url, String user, String password, String catalogName,
+      String warehouse) {
     Map<String, String> env = new HashMap<>();
-    env.put("SPRING_DATASOURCE_URL", db.jdbcUrl());
-    env.put("SPRING_DATASOURCE_USERNAME", db.user());
-    env.put("SPRING_DATASOURCE_PASSWORD", db.password());
-    env.put("ROLLBACK_ICEBERG_CATALOGNAME", environment.getRequiredProperty("rollback.iceberg.catalog-name"));
-    env.put("ROLLBACK_ICEBERG_CATALOG_WAREHOUSE", environment.getRequiredProperty("rollback.iceberg.catalog.warehouse"));
+    env.put("SPRING_DATASOURCE_URL", url);
+    env.put("SPRING_DATASOURCE_USERNAME", user);
+    env.put("SPRING_DATASOURCE_PASSWORD", password);
+    env.put("ROLLBACK_ICEBERG_CATALOGNAME", catalogName);
+    env.put("ROLLBACK_ICEBERG_CATALOG_WAREHOUSE", warehouse);
     return env;
   }
 

@@ -6,7 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.apache.iceberg.catalog.Catalog;
 import org.rollbackjobs.iceberg.catalog.CatalogLoader;
@@ -25,13 +24,12 @@ final class FaultRuns {
   /** The JAR's environment: the test database, the catalog {@code catalogName} in {@code warehouse}. */
   static Map<String, String> env(String catalogName, Path warehouse, Path work) {
     TestPostgres db = TestPostgres.get();
-    Map<String, String> env = new HashMap<>();
-    env.put("SPRING_DATASOURCE_URL", db.jdbcUrl());
-    env.put("SPRING_DATASOURCE_USERNAME", db.user());
-    env.put("SPRING_DATASOURCE_PASSWORD", db.password());
-    env.put("ROLLBACK_ICEBERG_CATALOG_WAREHOUSE", warehouse.toString());
-    env.put("ROLLBACK_ICEBERG_CATALOGNAME", catalogName);
-    // one worker and a small aggregation budget: the map side spills, the reduce has runs to merge
+    return spillingRecomputes(JarProcess.env(db.jdbcUrl(), db.user(), db.password(), catalogName,
+        warehouse.toString()), work);
+  }
+
+  /** One recompute worker and a small aggregation budget: the map side spills, the reduce has runs to merge. */
+  static Map<String, String> spillingRecomputes(Map<String, String> env, Path work) {
     env.put("ROLLBACK_FEATURES_THREADS", "1");
     env.put("ROLLBACK_FEATURES_AGGREGATIONMEMORY", "512KB");
     env.put("ROLLBACK_FEATURES_WORKDIR", work.toString());

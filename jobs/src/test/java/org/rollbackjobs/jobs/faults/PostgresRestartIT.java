@@ -11,7 +11,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -63,16 +62,8 @@ class PostgresRestartIT {
   }
 
   private Map<String, String> env() {
-    Map<String, String> env = new HashMap<>();
-    env.put("SPRING_DATASOURCE_URL", server.jdbcUrl());
-    env.put("SPRING_DATASOURCE_USERNAME", server.user());
-    env.put("SPRING_DATASOURCE_PASSWORD", server.password());
-    env.put("ROLLBACK_ICEBERG_CATALOG_WAREHOUSE", warehouse.toString());
-    env.put("ROLLBACK_ICEBERG_CATALOGNAME", "restart_it");
-    env.put("ROLLBACK_FEATURES_THREADS", "1");
-    env.put("ROLLBACK_FEATURES_AGGREGATIONMEMORY", "512KB");
-    env.put("ROLLBACK_FEATURES_WORKDIR", work.toString());
-    return env;
+    return FaultRuns.spillingRecomputes(JarProcess.env(server.jdbcUrl(), server.user(), server.password(),
+        "restart_it", warehouse.toString()), work);
   }
 
   private Catalog catalog() {
@@ -130,7 +121,8 @@ class PostgresRestartIT {
     server.restart();
 
     String outcome = continueAfterRestart(run, "recompute-features");
-    Table features = catalog().loadTable(TableName.parse("features.restarted")); // the restart ended the old one's connections
+    // a new catalog: the restart ended the old one's connections
+    Table features = catalog().loadTable(TableName.parse("features.restarted"));
     assertThat(features.snapshots()).as("one commit").hasSize(1);
     ExpectedFeatures.assertSameRows(ExpectedFeatures.actual(features, 1),
         ExpectedFeatures.customerTxnV2(TxnSource.read(source, null)));
