@@ -262,7 +262,9 @@ public final class Cli {
   }
 
   private static void printJsonError(CommandLine cmd, String message, int code) {
-    Map<String, Object> json = Output.result(cmd.getCommandName(), "error", code);
+    // a refusal is "refused" whichever path it took: a guard a command checks itself, or a lock taken a moment later
+    Map<String, Object> json = Output.result(cmd.getCommandName(), code == ExitCodes.REFUSED ? "refused" : "error",
+        code);
     json.put("error", message);
     cmd.getOut().println(Output.toJson(json));
     cmd.getOut().flush();
