@@ -18,6 +18,9 @@ public final class FeatureLineage {
   public static final String RUN_ID = "rollback.recompute-run-id";
   /** Set by system rollbacks (manifests): the manifest the feature table was recomputed for. */
   public static final String MANIFEST = "rollback.manifest-id";
+  /** The engine that computed the data: {@value #ENGINE_SPARK}; absent for the embedded engine. */
+  public static final String ENGINE = "rollback.engine";
+  public static final String ENGINE_SPARK = "spark";
   public static final String JOB_EXECUTION = Lineage.JOB_EXECUTION;
   public static final String REASON = Lineage.REASON;
   public static final String ACTOR = Lineage.ACTOR;

@@ -114,6 +114,47 @@ public final class FeatureCommit {
     }
   }
 
+  /**
+   * For an engine that writes and commits the data itself (Spark): makes the feature table ready for the
+   * planned output without making a snapshot. A missing table is created empty (with the planned location and
+   * properties), an existing one gets the planned schema changes (columns added, retyped or dropped; data of
+   * earlier snapshots stays readable); on a branch nothing changes (main keeps its schema).
+   */
+  public static void prepareTarget(Catalog catalog, RecomputePlan plan) {
+    TableIdentifier id = TableName.parse(plan.targetTable());
+    Schema planned = plan.outputSchema();
+    try {
+      if (catalog.tableExists(id)) {
+        Table table = catalog.loadTable(id);
+        FeatureTables.requireUnpartitioned(table);
+        if (plan.targetBranch() != null) {
+          FeatureTables.requireOnBranch(table.schema(), planned, table.name());
+          return;
+        }
+        Transaction transaction = table.newTransaction();
+        if (!FeatureTables.evolveIfNeeded(table, transaction, planned).isEmpty()) {
+          transaction.commitTransaction();
+          table.refresh();
+        }
+        requireSchema(table.schema(), planned, table.name());
+        return;
+      }
+      if (plan.targetBranch() != null) {
+        throw new IllegalStateException("feature table " + id + " no longer exists: nothing to write to branch "
+            + plan.targetBranch());
+      }
+      createNamespace(catalog, id.namespace());
+      Table created = catalog.buildTable(id, planned)
+          .withLocation(plan.targetLocation())
+          .withProperties(plan.targetProperties())
+          .create();
+      requireSchema(created.schema(), planned, id.toString());
+    } catch (CommitFailedException | ValidationException | AlreadyExistsException e) {
+      throw new ConcurrentChangeException("feature table " + plan.targetTable() + " changed while the recompute"
+          + " was preparing it; nothing was committed. Cause: " + e.getMessage(), e);
+    }
+  }
+
   /** The snapshot of the history of {@code branch} (null: main) committed by recompute run {@code runId}, if any. */
   public static Snapshot findRun(Table table, String runId, String branch) {
     Snapshot head = Refs.head(table, branch);
@@ -155,18 +196,25 @@ public final class FeatureCommit {
   }
 
   private static void lineage(SnapshotUpdate<?> update, RecomputePlan plan, Map<String, String> summary) {
+    lineage(plan, summary).forEach(update::set);
+  }
+
+  /** The snapshot summary of a recompute's commit: {@code summary} (nulls left out) and the plan's lineage. */
+  public static Map<String, String> lineage(RecomputePlan plan, Map<String, String> summary) {
+    Map<String, String> lineage = new java.util.LinkedHashMap<>();
     summary.forEach((key, value) -> {
       if (value != null) {
-        update.set(key, value);
+        lineage.put(key, value);
       }
     });
-    update.set(FeatureLineage.OPERATION, FeatureLineage.OPERATION_RECOMPUTE);
-    update.set(FeatureLineage.SOURCE_TABLE, plan.sourceTable());
-    update.set(FeatureLineage.SOURCE_SNAPSHOT, Long.toString(plan.sourceSnapshotId()));
-    update.set(FeatureLineage.PIPELINE, plan.pipeline());
-    update.set(FeatureLineage.PIPELINE_VERSION, plan.pipelineVersion());
-    update.set(FeatureLineage.PIPELINE_HASH, plan.pipelineHash());
-    update.set(FeatureLineage.RUN_ID, plan.runId());
+    lineage.put(FeatureLineage.OPERATION, FeatureLineage.OPERATION_RECOMPUTE);
+    lineage.put(FeatureLineage.SOURCE_TABLE, plan.sourceTable());
+    lineage.put(FeatureLineage.SOURCE_SNAPSHOT, Long.toString(plan.sourceSnapshotId()));
+    lineage.put(FeatureLineage.PIPELINE, plan.pipeline());
+    lineage.put(FeatureLineage.PIPELINE_VERSION, plan.pipelineVersion());
+    lineage.put(FeatureLineage.PIPELINE_HASH, plan.pipelineHash());
+    lineage.put(FeatureLineage.RUN_ID, plan.runId());
+    return lineage;
   }
 
   private static void requireSchema(Schema actual, Schema planned, String table) {

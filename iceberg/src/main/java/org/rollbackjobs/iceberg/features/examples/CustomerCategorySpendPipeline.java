@@ -7,6 +7,7 @@ import org.apache.iceberg.types.Types;
 import org.rollbackjobs.iceberg.features.FeaturePipeline;
 import org.rollbackjobs.iceberg.features.PipelineContext;
 import org.rollbackjobs.iceberg.features.RowTransform;
+import org.rollbackjobs.iceberg.features.SparkSqlPipeline;
 import org.rollbackjobs.iceberg.features.aggregate.Aggregate;
 import org.rollbackjobs.iceberg.features.aggregate.Aggregates;
 
@@ -15,7 +16,7 @@ import org.rollbackjobs.iceberg.features.aggregate.Aggregates;
  * as {@code customer_txn_features}. The row-wise part normalises categories (trimmed, lower case, missing ones
  * as {@code unknown}) and drops rows without an amount.
  */
-public class CustomerCategorySpendPipeline implements FeaturePipeline {
+public class CustomerCategorySpendPipeline implements FeaturePipeline, SparkSqlPipeline {
   // input positions, in inputColumns() order
   private static final int CUSTOMER = 0;
   private static final int CATEGORY = 1;
@@ -67,6 +68,19 @@ public class CustomerCategorySpendPipeline implements FeaturePipeline {
         Aggregates.count(),
         Aggregates.sum(Types.DoubleType.get()),
         Aggregates.max(Types.TimestampType.withZone()));
+  }
+
+  /**
+   * The same computation for the Spark engine, by hand: a Java pipeline that should run on Spark says how.
+   * String.trim removes every character up to U+0020, Spark's trim only spaces; hence the regular expression.
+   */
+  @Override
+  public String sparkSql(String relation, PipelineContext context) {
+    String trimmed = "regexp_replace(category, '^[\\\\x00-\\\\x20]+|[\\\\x00-\\\\x20]+$', '')";
+    return "SELECT customer_id, category, count(*) AS txn_count, sum(amount) AS amount_sum, max(ts) AS last_txn_at"
+        + " FROM (SELECT customer_id, CASE WHEN category IS NULL OR " + trimmed + " = '' THEN 'unknown'"
+        + " ELSE lower(" + trimmed + ") END AS category, amount, ts FROM " + relation + " WHERE amount IS NOT NULL)"
+        + " AS normalised GROUP BY customer_id, category";
   }
 
   @Override

@@ -113,6 +113,15 @@ final class Expression {
     return source;
   }
 
+  /** The names the expression may read, to their value slots as they were when it was defined. */
+  Map<String, Integer> bindings() {
+    return bindings;
+  }
+
+  String where() {
+    return where;
+  }
+
   /** This expression over a row's value array; one per worker, reused for every row. */
   Bound bind(Object[] values) {
     return new Bound(values);

@@ -16,11 +16,12 @@ import org.apache.iceberg.types.Types;
 import org.rollbackjobs.iceberg.features.ColumnarPipeline;
 import org.rollbackjobs.iceberg.features.PipelineContext;
 import org.rollbackjobs.iceberg.features.RowTransform;
+import org.rollbackjobs.iceberg.features.SparkSqlPipeline;
 import org.rollbackjobs.iceberg.features.aggregate.Aggregate;
 import org.rollbackjobs.iceberg.features.aggregate.Aggregates;
 
 /** A pipeline compiled from a YAML definition (see {@link YamlPipelines} for the format). */
-final class YamlPipeline implements ColumnarPipeline {
+final class YamlPipeline implements ColumnarPipeline, SparkSqlPipeline {
   /** Key slot filled with the start of the row's tumbling window. */
   static final int WINDOW_KEY = -2;
 
@@ -31,7 +32,7 @@ final class YamlPipeline implements ColumnarPipeline {
   record Window(int timePosition, long sizeMicros) {}
 
   /** What one aggregate is fed: a constant row marker, or an expression's value, possibly only within a trailing window. */
-  record AggregateInput(Expression value, Type type, Duration within, int timePosition, String where) {}
+  record AggregateInput(String function, Expression value, Type type, Duration within, int timePosition, String where) {}
 
   private final String name;
   private final String version;
@@ -114,6 +115,32 @@ final class YamlPipeline implements ColumnarPipeline {
   @Override
   public String origin() {
     return origin;
+  }
+
+  /** The definition as one Spark SQL query ({@link SparkSqlTranslation}). */
+  @Override
+  public String sparkSql(String relation, PipelineContext context) {
+    return new SparkSqlTranslation(this, relation, context).query();
+  }
+
+  List<Derived> derived() {
+    return derived;
+  }
+
+  Expression filter() {
+    return filter;
+  }
+
+  int[] outputSources() {
+    return outputSources.clone();
+  }
+
+  Window window() {
+    return window;
+  }
+
+  List<AggregateInput> aggregateInputs() {
+    return aggregateInputs;
   }
 
   @Override

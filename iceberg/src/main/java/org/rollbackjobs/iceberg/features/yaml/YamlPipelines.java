@@ -325,7 +325,7 @@ public final class YamlPipelines {
       }
       addOutput(output, name, aggregate.resultType());
       aggregates.add(aggregate);
-      inputs.add(new YamlPipeline.AggregateInput(value, inputType, within, timePosition, at));
+      inputs.add(new YamlPipeline.AggregateInput(function, value, inputType, within, timePosition, at));
     }
 
     private void addOutput(List<Types.NestedField> output, String name, Type type) {
