@@ -198,7 +198,7 @@ public final class SparkFeatureRecompute {
           }
         }
       } finally {
-        responses.close();
+        closeQuietly(responses);
       }
     } catch (RuntimeException e) {
       throw new SparkQueryFailedException("the Spark query of " + plan.pipeline() + " version "
@@ -267,6 +267,14 @@ public final class SparkFeatureRecompute {
   private static long addedRecords(Snapshot snapshot) {
     String added = snapshot.summary().get("added-records");
     return added == null ? 0 : Long.parseLong(added);
+  }
+
+  private static void closeQuietly(AutoCloseable resource) {
+    try {
+      resource.close();
+    } catch (Exception e) {
+      LOG.debug("closing the Spark response stream: {}", e.toString());
+    }
   }
 
   private static void close(SparkSession spark) {
