@@ -1,5 +1,9 @@
 package org.rollbackjobs.spark;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -47,6 +51,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SparkFeatureRecompute {
   private static final Logger LOG = LoggerFactory.getLogger(SparkFeatureRecompute.class);
+  private static final int DEFAULT_PORT = 15002;
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
   /**
    * @param alreadyCommitted an earlier attempt of the same run had committed (nothing ran on Spark)
@@ -219,6 +225,7 @@ public final class SparkFeatureRecompute {
       sparkCatalogProperties(catalogProperties).forEach((key, value) -> conf.put(prefix + "." + key, value));
     }
     conf.putAll(settings.conf());
+    requireReachable();
     try {
       SparkSession spark = SparkSession.builder().remote(settings.remote()).create();
       conf.forEach((key, value) -> spark.conf().set(key, value));
@@ -227,6 +234,22 @@ public final class SparkFeatureRecompute {
     } catch (RuntimeException e) {
       throw new SparkQueryFailedException("cannot open a Spark Connect session at " + settings.remote() + " ("
           + firstLine(e) + "); check rollback.features.spark.remote and that the server is up", e);
+    }
+  }
+
+  /**
+   * A closed port or an unknown host fails here at once: the Spark Connect client retries its first call with
+   * backoff for minutes before it gives up.
+   */
+  private void requireReachable() {
+    URI uri = URI.create("http" + settings.remote().substring(2).split(";", 2)[0]);
+    int port = uri.getPort() > 0 ? uri.getPort() : DEFAULT_PORT;
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(uri.getHost(), port), (int) CONNECT_TIMEOUT.toMillis());
+    } catch (IOException | IllegalArgumentException e) {
+      throw new SparkQueryFailedException("cannot reach the Spark Connect server at " + settings.remote() + " ("
+          + e.getMessage() + " within " + CONNECT_TIMEOUT.toSeconds() + " s); check rollback.features.spark.remote"
+          + " and that the server is up; the feature table was not changed", e);
     }
   }
 

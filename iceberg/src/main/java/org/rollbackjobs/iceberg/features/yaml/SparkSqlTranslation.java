@@ -96,7 +96,7 @@ final class SparkSqlTranslation {
     }
     String sql = "SELECT " + String.join(", ", read) + " FROM " + relation;
     if (pipeline.filter() != null) {
-      sql += " WHERE " + truthy(expression(pipeline.filter()));
+      sql = "SELECT * FROM (" + sql + ") AS source WHERE " + truthy(expression(pipeline.filter()));
     }
     for (YamlPipeline.Derived d : pipeline.derived()) {
       Sql value = expression(d.expression());
