@@ -116,6 +116,8 @@ class SparkEngineEqualityTest {
     ExpectedFeatures.assertSameRows(actual, expected);
     assertThat(spark.rowsWritten()).isEqualTo(expected.size());
     assertThat(spark.alreadyCommitted()).isFalse();
+    assertThat(progress).as("progress reports of the Spark query").isNotEmpty()
+        .allSatisfy(p -> assertThat(p.tasksDone()).isBetween(0L, p.tasks()));
     assertThat(sparkTable.schema().asStruct()).isEqualTo(embeddedTable.schema().asStruct());
 
     Snapshot e = embeddedTable.snapshot(embedded.snapshotId());

@@ -58,6 +58,7 @@ public final class SparkConnectTestServer implements AutoCloseable {
     conf.put("spark.connect.grpc.binding.address", "127.0.0.1");
     conf.put("spark.ui.enabled", "false");
     conf.put("spark.sql.shuffle.partitions", "4");
+    conf.put("spark.connect.progress.reportInterval", "200ms"); // the tests' queries take a second or two
     conf.put("spark.driver.host", "127.0.0.1");
     conf.put("spark.driver.bindAddress", "127.0.0.1");
     conf.putAll(settings);
