@@ -215,18 +215,18 @@ final class SparkSqlTranslation {
           requireNumeric(x, "-");
           return new Sql("(- " + widened(x) + ")", x.kind());
         }
-        return new Sql("(NOT " + truthy(x) + ")", Kind.BOOLEAN);
+        return new Sql("(NOT " + truthy(x, expression.where()) + ")", Kind.BOOLEAN);
       }
       if (n instanceof Ternary ternary) {
         Sql then = sql(ternary.then());
         Sql otherwise = sql(ternary.otherwise());
-        return new Sql("(CASE WHEN " + truthy(sql(ternary.condition())) + " THEN " + then.text() + " ELSE "
+        return new Sql("(CASE WHEN " + truthy(sql(ternary.condition()), expression.where()) + " THEN " + then.text() + " ELSE "
             + otherwise.text() + " END)", common(then, otherwise));
       }
       if (n instanceof Elvis elvis) {
         Sql value = sql(elvis.value());
         Sql otherwise = sql(elvis.otherwise());
-        return new Sql("(CASE WHEN " + truthy(value) + " THEN " + value.text() + " ELSE " + otherwise.text()
+        return new Sql("(CASE WHEN " + truthy(value, expression.where()) + " THEN " + value.text() + " ELSE " + otherwise.text()
             + " END)", common(value, otherwise));
       }
       if (n instanceof Call call) {
@@ -265,9 +265,9 @@ final class SparkSqlTranslation {
         case GE:
           return ordering(">=", l, r);
         case AND:
-          return new Sql("(" + truthy(l) + " AND " + truthy(r) + ")", Kind.BOOLEAN);
+          return new Sql("(" + truthy(l, expression.where()) + " AND " + truthy(r, expression.where()) + ")", Kind.BOOLEAN);
         case OR:
-          return new Sql("(" + truthy(l) + " OR " + truthy(r) + ")", Kind.BOOLEAN);
+          return new Sql("(" + truthy(l, expression.where()) + " OR " + truthy(r, expression.where()) + ")", Kind.BOOLEAN);
         case NULL_COALESCE:
           return new Sql("coalesce(" + l.text() + ", " + r.text() + ")", common(l, r));
         default:
@@ -405,15 +405,19 @@ final class SparkSqlTranslation {
     }
   }
 
-  /** JEXL's truth of a condition: a null is false; only booleans are conditions here. */
   private String truthy(Sql value) {
+    return truthy(value, where + ", filter");
+  }
+
+  /** JEXL's truth of a condition: a null is false, a number is true unless zero; strings are refused. */
+  private String truthy(Sql value, String at) {
     if (value.kind() == Kind.BOOLEAN || value.kind() == Kind.NULL) {
       return "coalesce(" + value.text() + ", false)";
     }
     if (value.kind() == Kind.INTEGRAL || value.kind() == Kind.FLOATING) {
       return "coalesce(" + value.text() + " <> 0, false)";
     }
-    throw refused(where, "a " + value.kind().name().toLowerCase() + " value as a condition ('" + value.text() + "')");
+    throw refused(at, "a " + value.kind().name().toLowerCase() + " value as a condition");
   }
 
   private static String widened(Sql value) {
