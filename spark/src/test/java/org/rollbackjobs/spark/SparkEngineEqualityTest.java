@@ -13,7 +13,6 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.iceberg.Schema;
-import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.data.GenericRecord;
@@ -31,12 +30,10 @@ import org.rollbackjobs.iceberg.features.FeatureLineage;
 import org.rollbackjobs.iceberg.features.FeaturePipeline;
 import org.rollbackjobs.iceberg.features.RecomputeFeatures;
 import org.rollbackjobs.iceberg.features.RecomputePlan;
-import org.rollbackjobs.iceberg.features.RecomputeResult;
 import org.rollbackjobs.iceberg.features.aggregate.Aggregate;
 import org.rollbackjobs.iceberg.features.examples.CustomerCategorySpendPipeline;
 import org.rollbackjobs.iceberg.features.examples.ExamplePipelines;
 import org.rollbackjobs.iceberg.features.yaml.YamlPipelines;
-import org.rollbackjobs.iceberg.features.ExpectedFeatures;
 import org.rollbackjobs.iceberg.features.TxnSource;
 import org.rollbackjobs.spark.testing.SparkConnectTestServer;
 import org.rollbackjobs.testing.TestPostgres;
@@ -95,50 +92,8 @@ class SparkEngineEqualityTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("pipelines")
   void sparkGivesTheEmbeddedEnginesRows(String name, FeaturePipeline pipeline) {
-    String suffix = pipeline.name() + "_" + pipeline.version();
-    RecomputeResult embedded = RecomputeFeatures.of(catalog).pipeline(pipeline)
-        .source("shop.txn").sourceSnapshot(firstSnapshot).target("features.embedded_" + suffix)
-        .set(FeatureLineage.REASON, "equality test").commit();
-
-    RecomputePlan plan = RecomputeFeatures.of(catalog).pipeline(pipeline)
-        .source("shop.txn").sourceSnapshot(firstSnapshot).target("features.spark_" + suffix).plan();
-    List<SparkProgress> progress = new ArrayList<>();
-    SparkFeatureRecompute.Result spark = SparkFeatureRecompute.of(catalog, catalogProperties, settings)
-        .pipeline(pipeline).plan(plan).set(FeatureLineage.REASON, "equality test").progress(progress::add)
-        .commit();
-
-    Table embeddedTable = catalog.loadTable(org.apache.iceberg.catalog.TableIdentifier.parse("features.embedded_" + suffix));
-    Table sparkTable = catalog.loadTable(org.apache.iceberg.catalog.TableIdentifier.parse("features.spark_" + suffix));
-    int columns = pipeline.outputSchema().columns().size();
-    List<List<Object>> expected = ExpectedFeatures.actual(embeddedTable, columns);
-    List<List<Object>> actual = ExpectedFeatures.actual(sparkTable, columns);
-    assertThat(expected).as("the embedded engine's rows").isNotEmpty();
-    ExpectedFeatures.assertSameRows(actual, expected);
-    assertThat(spark.rowsWritten()).isEqualTo(expected.size());
-    assertThat(spark.alreadyCommitted()).isFalse();
-    assertThat(progress).as("progress reports of the Spark query").isNotEmpty()
-        .allSatisfy(p -> assertThat(p.tasksDone()).isBetween(0L, p.tasks()));
-    assertThat(sparkTable.schema().asStruct()).isEqualTo(embeddedTable.schema().asStruct());
-
-    Snapshot e = embeddedTable.snapshot(embedded.snapshotId());
-    Snapshot s = sparkTable.currentSnapshot();
-    assertThat(s.snapshotId()).isEqualTo(spark.snapshotId());
-    for (String key : List.of(FeatureLineage.OPERATION, FeatureLineage.SOURCE_TABLE, FeatureLineage.SOURCE_SNAPSHOT,
-        FeatureLineage.PIPELINE, FeatureLineage.PIPELINE_VERSION, FeatureLineage.PIPELINE_HASH, FeatureLineage.REASON)) {
-      assertThat(s.summary().get(key)).as(key).isNotNull().isEqualTo(e.summary().get(key));
-    }
-    assertThat(s.summary()).containsEntry(FeatureLineage.ENGINE, FeatureLineage.ENGINE_SPARK)
-        .containsEntry(FeatureLineage.RUN_ID, plan.runId())
-        .containsEntry(FeatureLineage.SOURCE_SNAPSHOT, Long.toString(firstSnapshot));
-    assertThat(e.summary()).doesNotContainKey(FeatureLineage.ENGINE);
-
-    // run again with the same plan (a restart after Spark committed): found, not committed twice
-    SparkFeatureRecompute.Result again = SparkFeatureRecompute.of(catalog, catalogProperties, settings)
-        .pipeline(pipeline).plan(plan).commit();
-    assertThat(again.alreadyCommitted()).isTrue();
-    assertThat(again.snapshotId()).isEqualTo(spark.snapshotId());
-    sparkTable.refresh();
-    assertThat(sparkTable.currentSnapshot().snapshotId()).isEqualTo(spark.snapshotId());
+    EngineComparison.assertSparkGivesTheEmbeddedEnginesRows(catalog, catalogProperties, settings, pipeline,
+        "shop.txn", firstSnapshot);
   }
 
   @Test

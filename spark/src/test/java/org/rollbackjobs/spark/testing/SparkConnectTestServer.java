@@ -31,11 +31,13 @@ public final class SparkConnectTestServer implements AutoCloseable {
   private final Process process;
   private final int port;
   private final Path log;
+  private final List<Process> cluster;
 
-  private SparkConnectTestServer(Process process, int port, Path log) {
+  private SparkConnectTestServer(Process process, int port, Path log, List<Process> cluster) {
     this.process = process;
     this.port = port;
     this.log = log;
+    this.cluster = cluster;
   }
 
   /** The server of this JVM's tests, started on first use. */
@@ -50,6 +52,39 @@ public final class SparkConnectTestServer implements AutoCloseable {
 
   /** A server of one's own, with extra Spark settings ({@code spark.*}); close it when done. */
   public static SparkConnectTestServer start(Map<String, String> settings, Path log) {
+    return start(settings, log, Map.of(), List.of());
+  }
+
+  /**
+   * A Spark standalone cluster on this machine, as on a real one: a master, a worker with two cores whose
+   * executors are JVMs of their own (started by the worker from {@code SPARK_HOME/jars}: here a folder of links to
+   * the Maven artifacts), and a Spark Connect server whose driver runs its queries on the cluster. Files go under
+   * {@code dir}; close it when done.
+   */
+  public static SparkConnectTestServer startStandalone(Path dir) {
+    Path home = sparkHome(dir.resolve("spark-home"));
+    Map<String, String> env = Map.of("SPARK_HOME", home.toString(), "SPARK_SCALA_VERSION", "2.13");
+    int masterPort = freePort();
+    List<Process> cluster = new ArrayList<>();
+    try {
+      cluster.add(launch(List.of("-Xmx256m"), Map.of(), env, "org.apache.spark.deploy.master.Master",
+          List.of("--host", "127.0.0.1", "--port", Integer.toString(masterPort), "--webui-port", "0"),
+          dir.resolve("master.log")));
+      awaitPort(cluster.get(0), masterPort, dir.resolve("master.log"));
+      cluster.add(launch(List.of("-Xmx256m"), Map.of(), env, "org.apache.spark.deploy.worker.Worker",
+          List.of("--host", "127.0.0.1", "--cores", "2", "--memory", "2g", "--webui-port", "0",
+              "--work-dir", dir.resolve("work").toString(), "spark://127.0.0.1:" + masterPort),
+          dir.resolve("worker.log")));
+      return start(Map.of("spark.master", "spark://127.0.0.1:" + masterPort, "spark.executor.memory", "1g",
+          "spark.executor.cores", "2"), dir.resolve("connect-server.log"), env, cluster);
+    } catch (RuntimeException e) {
+      cluster.forEach(SparkConnectTestServer::stop);
+      throw e;
+    }
+  }
+
+  private static SparkConnectTestServer start(Map<String, String> settings, Path log, Map<String, String> env,
+      List<Process> cluster) {
     int port = freePort();
     Map<String, String> conf = new TreeMap<>();
     conf.put("spark.master", "local[2]");
@@ -62,25 +97,52 @@ public final class SparkConnectTestServer implements AutoCloseable {
     conf.put("spark.driver.host", "127.0.0.1");
     conf.put("spark.driver.bindAddress", "127.0.0.1");
     conf.putAll(settings);
+    Process process = launch(List.of("-Xmx1g"), conf, env, "org.apache.spark.sql.connect.service.SparkConnectServer",
+        List.of(), log);
+    try {
+      awaitPort(process, port, log);
+    } catch (RuntimeException e) {
+      stop(process);
+      throw e;
+    }
+    return new SparkConnectTestServer(process, port, log, cluster);
+  }
+
+  private static Process launch(List<String> jvmOptions, Map<String, String> conf, Map<String, String> env,
+      String mainClass, List<String> args, Path log) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx1g");
+    command.addAll(jvmOptions);
     command.addAll(JAVA_17_OPENS);
     conf.forEach((key, value) -> command.add("-D" + key + "=" + value));
     command.add("-cp");
     command.add(classpath());
-    command.add("org.apache.spark.sql.connect.service.SparkConnectServer");
+    command.add(mainClass);
+    command.addAll(args);
     try {
       Files.createDirectories(log.toAbsolutePath().getParent());
-      Process process = new ProcessBuilder(command)
-          .redirectErrorStream(true)
-          .redirectOutput(log.toFile())
-          .start();
-      SparkConnectTestServer server = new SparkConnectTestServer(process, port, log);
-      server.awaitPort();
-      return server;
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+      builder.environment().putAll(env);
+      return builder.start();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start the Spark Connect test server", e);
+      throw new UncheckedIOException("cannot start " + mainClass, e);
+    }
+  }
+
+  /** What a Spark distribution's worker needs to start executors: {@code jars/} and a {@code RELEASE} file. */
+  private static Path sparkHome(Path home) {
+    try {
+      Path jars = Files.createDirectories(home.resolve("jars"));
+      Files.writeString(home.resolve("RELEASE"), "Spark 4.0.0 (test cluster: links to Maven artifacts)\n");
+      for (String jar : classpath().split(java.io.File.pathSeparator)) {
+        Path link = jars.resolve(Path.of(jar).getFileName());
+        if (!Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          Files.createSymbolicLink(link, Path.of(jar));
+        }
+      }
+      return home;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot make a Spark home for the test cluster in " + home, e);
     }
   }
 
@@ -99,6 +161,15 @@ public final class SparkConnectTestServer implements AutoCloseable {
 
   @Override
   public void close() {
+    stop(process);
+    for (int i = cluster.size() - 1; i >= 0; i--) {
+      stop(cluster.get(i));
+    }
+  }
+
+  /** Stops a process and the processes it started (a worker's executors). */
+  private static void stop(Process process) {
+    process.descendants().forEach(ProcessHandle::destroy);
     process.destroy();
     try {
       if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
@@ -108,13 +179,14 @@ public final class SparkConnectTestServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       process.destroyForcibly();
     }
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
   }
 
-  private void awaitPort() {
+  private static void awaitPort(Process process, int port, Path log) {
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("the Spark Connect test server exited with " + process.exitValue()
+        throw new IllegalStateException("a Spark process of the tests exited with " + process.exitValue()
             + "; see " + log.toAbsolutePath());
       }
       try (Socket socket = new Socket()) {
@@ -124,8 +196,7 @@ public final class SparkConnectTestServer implements AutoCloseable {
         sleep(250);
       }
     }
-    close();
-    throw new IllegalStateException("the Spark Connect test server did not listen on port " + port + " within "
+    throw new IllegalStateException("a Spark process of the tests did not listen on port " + port + " within "
         + START_TIMEOUT.toSeconds() + " s; see " + log.toAbsolutePath());
   }
 
