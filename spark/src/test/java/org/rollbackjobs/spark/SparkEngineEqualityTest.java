@@ -13,6 +13,7 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.data.GenericRecord;
@@ -95,6 +96,40 @@ class SparkEngineEqualityTest {
     EngineComparison.assertSparkGivesTheEmbeddedEnginesRows(catalog, catalogProperties, settings, pipeline,
         "shop.txn", firstSnapshot);
   }
+
+  /** A drill's sandbox: the commit goes to a branch of the feature table; main keeps its snapshot. */
+  @Test
+  void aRecomputeOntoABranchLeavesMainAlone() {
+    FeaturePipeline v2 = YamlPipelines.parse(SANDBOX_V2, "test SANDBOX_V2");
+    RecomputeFeatures.of(catalog).pipeline(v2).source("shop.txn").sourceSnapshot(firstSnapshot)
+        .target("features.branched").commit();
+    Table table = catalog.loadTable(org.apache.iceberg.catalog.TableIdentifier.parse("features.branched"));
+    long main = table.currentSnapshot().snapshotId();
+    table.manageSnapshots().createBranch("sandbox", main).commit();
+
+    RecomputePlan plan = RecomputeFeatures.of(catalog).pipeline(v2).source("shop.txn").sourceSnapshot(secondSnapshot)
+        .target("features.branched").toBranch("sandbox").plan();
+    SparkFeatureRecompute.Result result = SparkFeatureRecompute.of(catalog, catalogProperties, settings)
+        .pipeline(v2).plan(plan).commit();
+
+    table.refresh();
+    assertThat(table.currentSnapshot().snapshotId()).as("main").isEqualTo(main);
+    Snapshot branch = table.snapshot(table.refs().get("sandbox").snapshotId());
+    assertThat(branch.snapshotId()).isEqualTo(result.snapshotId());
+    assertThat(branch.summary()).containsEntry(FeatureLineage.SOURCE_SNAPSHOT, Long.toString(secondSnapshot))
+        .containsEntry(FeatureLineage.ENGINE, FeatureLineage.ENGINE_SPARK);
+    assertThat(result.rowsWritten()).isEqualTo(Long.parseLong(branch.summary().get("total-records")));
+  }
+
+  private static final String SANDBOX_V2 = """
+      name: sandboxed
+      version: "1"
+      inputs: {customer_id: string, amount: double}
+      group-by: [customer_id]
+      aggregates:
+        n: {count: "*"}
+        total: {sum: amount}
+      """;
 
   @Test
   void aJavaPipelineWithoutASparkImplementationIsRefusedNamingIt() {
