@@ -198,6 +198,10 @@ final class SparkSqlTranslation {
       this.expression = expression;
     }
 
+    private String condition(Sql value) {
+      return truthy(value, expression.where());
+    }
+
     Sql sql(Syntax n) {
       if (n instanceof Name name) {
         Integer slot = expression.bindings().get(name.name());
@@ -215,18 +219,18 @@ final class SparkSqlTranslation {
           requireNumeric(x, "-");
           return new Sql("(- " + widened(x) + ")", x.kind());
         }
-        return new Sql("(NOT " + truthy(x, expression.where()) + ")", Kind.BOOLEAN);
+        return new Sql("(NOT " + condition(x) + ")", Kind.BOOLEAN);
       }
       if (n instanceof Ternary ternary) {
         Sql then = sql(ternary.then());
         Sql otherwise = sql(ternary.otherwise());
-        return new Sql("(CASE WHEN " + truthy(sql(ternary.condition()), expression.where()) + " THEN " + then.text() + " ELSE "
+        return new Sql("(CASE WHEN " + condition(sql(ternary.condition())) + " THEN " + then.text() + " ELSE "
             + otherwise.text() + " END)", common(then, otherwise));
       }
       if (n instanceof Elvis elvis) {
         Sql value = sql(elvis.value());
         Sql otherwise = sql(elvis.otherwise());
-        return new Sql("(CASE WHEN " + truthy(value, expression.where()) + " THEN " + value.text() + " ELSE " + otherwise.text()
+        return new Sql("(CASE WHEN " + condition(value) + " THEN " + value.text() + " ELSE " + otherwise.text()
             + " END)", common(value, otherwise));
       }
       if (n instanceof Call call) {
@@ -265,9 +269,9 @@ final class SparkSqlTranslation {
         case GE:
           return ordering(">=", l, r);
         case AND:
-          return new Sql("(" + truthy(l, expression.where()) + " AND " + truthy(r, expression.where()) + ")", Kind.BOOLEAN);
+          return new Sql("(" + condition(l) + " AND " + condition(r) + ")", Kind.BOOLEAN);
         case OR:
-          return new Sql("(" + truthy(l, expression.where()) + " OR " + truthy(r, expression.where()) + ")", Kind.BOOLEAN);
+          return new Sql("(" + condition(l) + " OR " + condition(r) + ")", Kind.BOOLEAN);
         case NULL_COALESCE:
           return new Sql("coalesce(" + l.text() + ", " + r.text() + ")", common(l, r));
         default:
