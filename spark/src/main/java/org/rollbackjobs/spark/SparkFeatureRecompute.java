@@ -57,8 +57,10 @@ public final class SparkFeatureRecompute {
   /**
    * @param alreadyCommitted an earlier attempt of the same run had committed (nothing ran on Spark)
    * @param rowsWritten rows of the committed snapshot
+   * @param dataFiles data files of the committed snapshot
    */
-  public record Result(long snapshotId, boolean alreadyCommitted, long rowsWritten, Duration sparkTime) {}
+  public record Result(long snapshotId, boolean alreadyCommitted, long rowsWritten, int dataFiles,
+      Duration sparkTime) {}
 
   private final Catalog catalog;
   private final Map<String, String> catalogProperties;
@@ -143,7 +145,8 @@ public final class SparkFeatureRecompute {
     long started = System.nanoTime();
     Snapshot earlier = committedByThisRun();
     if (earlier != null) {
-      return new Result(earlier.snapshotId(), true, addedRecords(earlier), Duration.ZERO);
+      return new Result(earlier.snapshotId(), true, added(earlier, "added-records"),
+          (int) added(earlier, "added-data-files"), Duration.ZERO);
     }
     String query = query(pipeline, plan, sparkCatalog()); // refused before anything changes
     FeatureCommit.prepareTarget(catalog, plan);
@@ -159,8 +162,8 @@ public final class SparkFeatureRecompute {
           + " table has no snapshot of run " + plan.runId() + ": check that rollback.features.spark.catalog is the"
           + " job's catalog (" + catalog.name() + ")");
     }
-    return new Result(committed.snapshotId(), false, addedRecords(committed),
-        Duration.ofNanos(System.nanoTime() - started));
+    return new Result(committed.snapshotId(), false, added(committed, "added-records"),
+        (int) added(committed, "added-data-files"), Duration.ofNanos(System.nanoTime() - started));
   }
 
   /** Interrupts the Spark query from another thread; {@link #commit()} then fails and nothing is committed. */
@@ -287,8 +290,8 @@ public final class SparkFeatureRecompute {
     return new SparkProgress(stages.size(), done, tasks, tasksDone, bytes);
   }
 
-  private static long addedRecords(Snapshot snapshot) {
-    String added = snapshot.summary().get("added-records");
+  private static long added(Snapshot snapshot, String key) {
+    String added = snapshot.summary().get(key);
     return added == null ? 0 : Long.parseLong(added);
   }
 

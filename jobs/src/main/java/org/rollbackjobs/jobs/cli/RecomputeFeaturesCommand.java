@@ -7,6 +7,7 @@ import org.rollbackjobs.iceberg.BadInputException;
 import org.rollbackjobs.iceberg.VersionName;
 import org.rollbackjobs.iceberg.catalog.TableName;
 import org.rollbackjobs.iceberg.features.RecomputePlan;
+import org.rollbackjobs.jobs.features.RecomputeEngine;
 import org.rollbackjobs.jobs.features.RecomputeReport;
 import org.rollbackjobs.jobs.features.RecomputeRequest;
 import org.rollbackjobs.jobs.features.RecomputeService;
@@ -78,6 +79,12 @@ class RecomputeFeaturesCommand implements Callable<Integer>, Validated {
   @Option(names = "--pipelines", paramLabel = "DIR", description = "A folder of YAML pipeline definitions.")
   Path pipelinesDir;
 
+  @Option(names = "--engine", paramLabel = "ENGINE",
+      description = "Where to compute: embedded (in this JVM) or spark (on the Spark Connect server of"
+          + " rollback.features.spark.remote, which commits the table; see docs/design/spark-engine.md). Default:"
+          + " the system file's 'engine' of the feature, else rollback.features.engine (embedded).")
+  String engine;
+
   @Mixin ChangeOptions change;
 
   @Autowired RecomputeService recomputeService;
@@ -86,6 +93,9 @@ class RecomputeFeaturesCommand implements Callable<Integer>, Validated {
 
   @Override
   public void validate() {
+    if (engine != null) {
+      RecomputeEngine.of("--engine", engine);
+    }
     if (system.given()) {
       if (feature == null) {
         throw new ParameterException(spec.commandLine(), "--system needs --feature NAME: the feature table to recompute");
@@ -122,11 +132,17 @@ class RecomputeFeaturesCommand implements Callable<Integer>, Validated {
       fromSystem();
     }
     RecomputeRequest request = RecomputeRequest.of(pipeline, version, source, sourceSnapshot, target, pipelinesDir,
-        change.reason(), change.actor());
+        change.reason(), change.actor()).onEngine(engine);
     if (change.dryRun()) {
       RecomputePlan plan = recomputeService.plan(request);
-      return DryRunLock.print(spec, output, RecomputeReport.json("dry-run", ExitCodes.OK, plan, null),
-          RecomputeReport.planText(plan), plan.upToDate() ? null : recomputeService.lockConflict(request),
+      RecomputeEngine on = recomputeService.engine(request);
+      var json = RecomputeReport.json("dry-run", ExitCodes.OK, plan, null);
+      json.put("engine", on.id());
+      String text = RecomputeReport.planText(plan) + String.format("  %-16s %s%n", "engine", on.id())
+          + (on == RecomputeEngine.SPARK && !plan.upToDate()
+              ? String.format("  %-16s %s%n", "spark query", recomputeService.sparkQuery(request, plan)) : "");
+      return DryRunLock.print(spec, output, json, text,
+          plan.upToDate() ? null : recomputeService.lockConflict(request),
           plan.upToDate() ? "nothing to do, no lock needed" : "no other run writes " + target
               + " and no restore writes " + source);
     }
@@ -149,6 +165,9 @@ class RecomputeFeaturesCommand implements Callable<Integer>, Validated {
     target = featureSpec.target();
     if (pipelinesDir == null && featureSpec.pipelines() != null) {
       pipelinesDir = Path.of(featureSpec.pipelines());
+    }
+    if (engine == null) {
+      engine = featureSpec.engine();
     }
     Optional<Manifest> manifest = manifests.givenOrLatest(definition.name(), manifestId);
     Optional<ManifestContent.FeaturePin> pin = manifest.flatMap(m -> m.content().feature(feature));

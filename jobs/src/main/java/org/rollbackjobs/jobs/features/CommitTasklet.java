@@ -69,6 +69,7 @@ class CommitTasklet implements Tasklet {
         outcome.dataFiles());
 
     Map<String, Object> result = new LinkedHashMap<>();
+    result.put("engine", RecomputeEngine.EMBEDDED.id());
     result.put("new-snapshot", outcome.snapshotId());
     result.put("rows-read", rowsRead);
     result.put("rows-written", outcome.rows());

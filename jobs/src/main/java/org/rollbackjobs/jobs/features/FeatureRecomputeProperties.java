@@ -2,6 +2,7 @@ package org.rollbackjobs.jobs.features;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
@@ -15,12 +16,31 @@ import org.springframework.util.unit.DataSize;
  *     so that a restart on this machine continues from the completed partitions)
  * @param progressInterval how often progress is printed on stderr
  * @param pipelines a folder of YAML pipeline definitions read by every run (besides the class path and --pipelines)
+ * @param engine {@code embedded} (in the job's JVM, the default) or {@code spark} (on a Spark Connect server), for
+ *     recomputes that do not choose ({@code --engine}, a system file's {@code engine:})
+ * @param spark how the Spark engine reaches Spark
  */
 @ConfigurationProperties(prefix = "rollback.features")
 public record FeatureRecomputeProperties(int threads, DataSize aggregationMemory, Path workDir,
-    Duration progressInterval, Path pipelines) {
+    Duration progressInterval, Path pipelines, String engine, Spark spark) {
+
+  /**
+   * {@code rollback.features.spark.*}.
+   *
+   * @param remote the Spark Connect endpoint, {@code sc://host:port}
+   * @param catalog a catalog configured on the server that is the job's Iceberg catalog; unset: the job defines it
+   *     in its session from {@code rollback.iceberg.catalog.*}
+   * @param conf Spark settings passed to the session ({@code spark.sql.shuffle.partitions: "400"}, ...)
+   */
+  public record Spark(String remote, String catalog, Map<String, String> conf) {
+    public Spark {
+      conf = conf == null ? Map.of() : Map.copyOf(conf);
+    }
+  }
 
   public FeatureRecomputeProperties {
+    engine = engine == null || engine.isBlank() ? RecomputeEngine.EMBEDDED.id() : engine.trim();
+    spark = spark == null ? new Spark(null, null, Map.of()) : spark;
     threads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
     aggregationMemory = aggregationMemory == null || aggregationMemory.toBytes() <= 0
         ? DataSize.ofBytes(Runtime.getRuntime().maxMemory() / 4) : aggregationMemory;

@@ -15,6 +15,8 @@ import org.springframework.batch.core.Step;
 import org.springframework.batch.core.StepExecution;
 import org.springframework.batch.core.StepExecutionListener;
 import org.springframework.batch.core.configuration.annotation.StepScope;
+import org.springframework.batch.core.job.flow.FlowExecutionStatus;
+import org.springframework.batch.core.job.flow.JobExecutionDecider;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.partition.support.Partitioner;
 import org.springframework.batch.core.repository.JobRepository;
@@ -29,9 +31,10 @@ import org.springframework.core.task.TaskExecutor;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
- * The {@code recompute-features} job: plan; map (a partitioned step over the source's file scan tasks, one
- * worker thread per core); reduce (a partitioned step over key buckets; nothing for a row-wise pipeline);
- * commit (one Iceberg commit of every data file written). Nothing is visible before the commit; a restart
+ * The {@code recompute-features} job: plan; then, on the embedded engine, map (a partitioned step over the
+ * source's file scan tasks, one worker thread per core), reduce (a partitioned step over key buckets; nothing for
+ * a row-wise pipeline) and commit (one Iceberg commit of every data file written); on the spark engine, one step
+ * in which Spark computes and commits ({@link SparkRecomputeTasklet}). Nothing is visible before the commit; a restart
  * skips the partitions that completed and runs the others again, so its result is the uninterrupted one.
  */
 @Configuration(proxyBeanMethods = false)
@@ -47,15 +50,23 @@ public class RecomputeFeaturesJobConfiguration {
 
   @Bean(JOB_NAME) // by its job name: JobRunner makes only the job that runs
   Job recomputeFeatures(JobRepository jobRepository, Step recomputePrepare, Step recomputeMap, Step recomputeReduce,
-      Step recomputeCommit, RecomputeJobListener listener, JobOutcomes outcomes) {
+      Step recomputeCommit, Step recomputeSpark, RecomputeJobListener listener, JobOutcomes outcomes) {
+    // the engine is a job parameter: a restart continues on the engine the run started with
+    JobExecutionDecider engine = (job, step) -> new FlowExecutionStatus(RecomputeRequest.engine(job.getJobParameters()).id());
     return new JobBuilder(JOB_NAME, jobRepository)
         .listener(listener)
         .listener(outcomes)
         .start(recomputePrepare)
-        .next(recomputeMap)
-        .next(recomputeReduce)
-        .next(recomputeCommit)
+        .next(engine).on(RecomputeEngine.SPARK.id()).to(recomputeSpark)
+        .from(engine).on("*").to(recomputeMap).next(recomputeReduce).next(recomputeCommit)
+        .end()
         .build();
+  }
+
+  /** The spark engine: Spark computes and commits, in place of map, reduce and commit. */
+  @Bean
+  Step recomputeSpark(JobRepository jobRepository, SparkRecomputeTasklet tasklet) {
+    return new StepBuilder("recompute-spark", jobRepository).tasklet(tasklet, NO_TRANSACTION).build();
   }
 
   /**

@@ -13,9 +13,10 @@ import org.springframework.batch.core.JobParametersBuilder;
  * @param sourceSnapshotId null: the source's current snapshot (resolved before the job is launched)
  * @param pipelinesDir folder of YAML definitions, or null
  * @param targetBranch the feature table's branch the commit goes to (null: main); a drill's sandbox branch
+ * @param engine {@code embedded} or {@code spark}; null: {@code rollback.features.engine} (resolved at launch)
  */
 public record RecomputeRequest(String pipeline, String version, String source, Long sourceSnapshotId, String target,
-    Path pipelinesDir, String reason, String actor, String runId, String targetBranch) {
+    Path pipelinesDir, String reason, String actor, String runId, String targetBranch, String engine) {
 
   static final String PIPELINE = "pipeline";
   static final String VERSION = "pipeline-version";
@@ -28,12 +29,13 @@ public record RecomputeRequest(String pipeline, String version, String source, L
   static final String ACTOR = "actor";
   static final String RUN_ID = "run.id";
   static final String TARGET_BRANCH = "target-branch";
+  static final String ENGINE = "engine";
 
   public static RecomputeRequest of(String pipeline, String version, String source, Long sourceSnapshotId,
       String target, Path pipelinesDir, String reason, String actor) {
     return new RecomputeRequest(pipeline, version, source, sourceSnapshotId, target,
         pipelinesDir == null ? null : pipelinesDir.toAbsolutePath().normalize(), reason, actor,
-        UUID.randomUUID().toString(), null);
+        UUID.randomUUID().toString(), null, null);
   }
 
   /** What the audit log records of this recompute before it runs. */
@@ -43,13 +45,19 @@ public record RecomputeRequest(String pipeline, String version, String source, L
 
   public RecomputeRequest withSourceSnapshot(long snapshotId) {
     return new RecomputeRequest(pipeline, version, source, snapshotId, target, pipelinesDir, reason, actor, runId,
-        targetBranch);
+        targetBranch, engine);
   }
 
   /** The same recompute, committed to {@code branch} of the feature table instead of main. */
   public RecomputeRequest onBranch(String branch) {
     return new RecomputeRequest(pipeline, version, source, sourceSnapshotId, target, pipelinesDir, reason, actor,
-        runId, branch);
+        runId, branch, engine);
+  }
+
+  /** The same recompute on {@code engineId} ({@code embedded}, {@code spark}; null: the configured engine). */
+  public RecomputeRequest onEngine(String engineId) {
+    return new RecomputeRequest(pipeline, version, source, sourceSnapshotId, target, pipelinesDir, reason, actor,
+        runId, targetBranch, engineId);
   }
 
   JobParameters toJobParameters(String pipelineHash) {
@@ -70,6 +78,9 @@ public record RecomputeRequest(String pipeline, String version, String source, L
     if (targetBranch != null) {
       params.addString(TARGET_BRANCH, targetBranch, false);
     }
+    if (engine != null) {
+      params.addString(ENGINE, engine, false);
+    }
     return params.toJobParameters();
   }
 
@@ -77,7 +88,14 @@ public record RecomputeRequest(String pipeline, String version, String source, L
     String dir = params.getString(PIPELINES_DIR);
     return new RecomputeRequest(params.getString(PIPELINE), params.getString(VERSION), params.getString(SOURCE),
         params.getLong(SOURCE_SNAPSHOT), params.getString(TARGET), dir == null ? null : Path.of(dir),
-        params.getString(REASON), params.getString(ACTOR), params.getString(RUN_ID), params.getString(TARGET_BRANCH));
+        params.getString(REASON), params.getString(ACTOR), params.getString(RUN_ID), params.getString(TARGET_BRANCH),
+        params.getString(ENGINE));
+  }
+
+  /** The engine a job runs on; executions made before engines existed ran embedded. */
+  static RecomputeEngine engine(JobParameters params) {
+    String engine = params.getString(ENGINE);
+    return engine == null ? RecomputeEngine.EMBEDDED : RecomputeEngine.of("job parameter engine", engine);
   }
 
   static String pipelineHash(JobParameters params) {

@@ -33,10 +33,11 @@ public class RecomputeService {
   private final JobOutcomes outcomes;
   private final RecomputeJobSupport support;
   private final RunFolders runFolders;
+  private final SparkEngine spark;
 
   public RecomputeService(ObjectProvider<org.apache.iceberg.catalog.Catalog> catalog, FeaturePipelines pipelines,
       PipelineRegistry registry, FeatureRecomputeProperties properties, JobRunner jobRunner, JobOutcomes outcomes,
-      RecomputeJobSupport support, RunFolders runFolders) {
+      RecomputeJobSupport support, RunFolders runFolders, SparkEngine spark) {
     this.catalog = catalog;
     this.pipelines = pipelines;
     this.registry = registry;
@@ -45,32 +46,58 @@ public class RecomputeService {
     this.outcomes = outcomes;
     this.support = support;
     this.runFolders = runFolders;
+    this.spark = spark;
   }
 
-  /** What a recompute would do; changes nothing. */
+  /** The Spark SQL query a recompute on Spark runs (for a dry run's text). */
+  public String sparkQuery(RecomputeRequest request, RecomputePlan plan) {
+    return spark.query(pipeline(request), plan);
+  }
+
+  /** The engine of a request: its own ({@code --engine}, a system file's {@code engine:}), else the configured one. */
+  public RecomputeEngine engine(RecomputeRequest request) {
+    return request.engine() != null ? RecomputeEngine.of("--engine", request.engine())
+        : RecomputeEngine.of("rollback.features.engine", properties.engine());
+  }
+
+  /** What a recompute would do; changes nothing. On Spark, also checks the settings and the translation. */
   public RecomputePlan plan(RecomputeRequest request) {
-    return planWith(pipeline(request), request);
+    RecomputeEngine engine = engine(request);
+    FeaturePipeline pipeline = pipeline(request);
+    RecomputePlan plan = planWith(pipeline, request);
+    if (engine == RecomputeEngine.SPARK && !plan.upToDate()) {
+      spark.check(pipeline, plan);
+    }
+    return plan;
   }
 
   public RecomputeOutcome recompute(RecomputeRequest request) {
     long started = System.nanoTime();
     Attempt attempt = request.attempt();
+    RecomputeEngine engine = outcomes.check(attempt, () -> engine(request));
     FeaturePipeline pipeline = outcomes.check(attempt, () -> pipeline(request));
     RecomputePlan plan = outcomes.check(attempt, () -> planWith(pipeline, request));
+    if (engine == RecomputeEngine.SPARK && !plan.upToDate()) {
+      outcomes.check(attempt, () -> {
+        spark.check(pipeline, plan); // settings complete and a Spark translation exists, before anything changes
+        return plan;
+      });
+    }
     if (plan.upToDate()) {
       Map<String, Object> details = lineage(request);
       details.put("source-snapshot", plan.sourceSnapshotId());
       details.put("current-snapshot", plan.targetCurrentSnapshotId());
       outcomes.noop(attempt, details);
-      return new RecomputeOutcome(plan, "noop", null, Map.of("new-snapshot", plan.targetCurrentSnapshotId()),
-          Duration.ofNanos(System.nanoTime() - started));
+      return new RecomputeOutcome(plan, "noop", null, Map.of("engine", engine.id(),
+          "new-snapshot", plan.targetCurrentSnapshotId()), Duration.ofNanos(System.nanoTime() - started));
     }
     long cpuBefore = processCpuNanos();
     JobExecution launched;
     try {
       // registered under the run's locks: a refused run (another on the target or source) changes nothing
       launched = jobRunner.run(attempt, RecomputeFeaturesJobConfiguration.JOB_NAME,
-          request.withSourceSnapshot(plan.sourceSnapshotId()).toJobParameters(pipeline.definitionHash()), () -> {
+          request.withSourceSnapshot(plan.sourceSnapshotId()).onEngine(engine.id())
+              .toJobParameters(pipeline.definitionHash()), () -> {
             runFolders.removeFinished();
             registry.register(pipeline, request.actor());
             support.planned(plan);
@@ -79,7 +106,9 @@ public class RecomputeService {
       support.discardPlanned(plan.runId()); // normally taken by the prepare step already
     }
     JobExecution execution = outcomes.completed(launched, RecomputeService::continueHint);
-    Map<String, Object> result = new LinkedHashMap<>(result(execution));
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("engine", engine.id());
+    result.putAll(result(execution));
     long cpu = processCpuNanos() - cpuBefore;
     if (cpuBefore >= 0 && cpu >= 0) {
       result.put("cpu-ms", cpu / 1_000_000); // all threads of this process during the job, GC included

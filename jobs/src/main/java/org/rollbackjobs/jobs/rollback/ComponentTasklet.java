@@ -130,7 +130,7 @@ class ComponentTasklet implements Tasklet {
         var outcome = interrupted.isPresent() ? recomputes.restart(interrupted.get().getId())
             : recomputes.recompute(RecomputeRequest.of(spec.pipeline(), pin.pipelineVersion(), spec.source(),
             pin.sourceSnapshotId(), spec.target(), spec.pipelines() == null ? null : Path.of(spec.pipelines()), reason,
-            params.actor()).onBranch(branch));
+            params.actor()).onBranch(branch).onEngine(spec.engine()));
         result.put("status", outcome.status());
         result.put("job-execution-id", outcome.jobExecutionId());
         result.putAll(outcome.result());
