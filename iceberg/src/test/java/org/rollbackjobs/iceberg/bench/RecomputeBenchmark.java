@@ -214,9 +214,17 @@ public final class RecomputeBenchmark {
     }
   }
 
-  /** Writes the table's files in parallel, rows generated on the fly (nothing held in memory). */
   private static Table generate(Catalog catalog, long rows, int customers, int files, ExecutorService pool) throws Exception {
-    Table table = TxnSource.create(catalog, "bench.txn");
+    return generate(catalog, "bench.txn", rows, customers, files, pool);
+  }
+
+  /**
+   * Writes a transactions table's files in parallel, rows generated on the fly (nothing held in memory); also used
+   * by the Spark engine's benchmark.
+   */
+  public static Table generate(Catalog catalog, String name, long rows, int customers, int files, ExecutorService pool)
+      throws Exception {
+    Table table = TxnSource.create(catalog, name);
     Schema schema = table.schema();
     List<Future<DataFile>> written = new ArrayList<>();
     for (int f = 0; f < files; f++) {
