@@ -119,6 +119,9 @@ public final class SparkRecomputeBenchmark {
       System.out.printf(Locale.ROOT, "%nspark/embedded per pair: %s; median %.2f%n", format(ratios), median(ratios));
       System.out.printf(Locale.ROOT, "fixed cost, spark minus embedded (medians): %.2f s%n",
           median(seconds(smallSpark)) - median(seconds(smallEmbedded)));
+      // the Spark Connect client can leave this thread's interrupt flag set when its last session closes; the
+      // server's stop below would then fail at once ("sleep interrupted") and leave it running
+      Thread.interrupted();
     }
   }
 
