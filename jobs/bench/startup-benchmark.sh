@@ -5,6 +5,10 @@
 # bare JVM start, the load average before and after, and the classes loaded by `history` both ways.
 #
 #   bash jobs/bench/startup-benchmark.sh [--repeats N] [--baseline-jar OLD.jar] [--baseline-launcher OLD-SCRIPT]
+#   bash jobs/bench/startup-benchmark.sh --write-class-list jobs/bin/rollback-jobs.classlist
+#
+# --write-class-list runs each command below once (no timing) and writes the classes they load, the launcher's class
+# list for its class-data archive (docs/design/launcher.md); run it after changes that load other classes at start.
 #
 # --baseline-jar also times `java -jar OLD.jar` for each command (an earlier build, side by side);
 # --baseline-launcher an earlier copy of jobs/bin/rollback-jobs (run on OLD.jar if given, else on the same JAR).
@@ -19,12 +23,15 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 repeats=5
 baseline=""
 baseline_launcher=""
+class_list=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --repeats) repeats="$2"; shift 2 ;;
     --baseline-jar) baseline="$(readlink -f "$2")"; shift 2 ;;
     --baseline-launcher) baseline_launcher="$(readlink -f "$2")"; shift 2 ;;
-    *) echo "usage: $0 [--repeats N] [--baseline-jar OLD.jar] [--baseline-launcher OLD-SCRIPT]" >&2; exit 2 ;;
+    --write-class-list) class_list="$2"; shift 2 ;;
+    *) echo "usage: $0 [--repeats N] [--baseline-jar OLD.jar] [--baseline-launcher OLD-SCRIPT]" \
+      "| --write-class-list FILE" >&2; exit 2 ;;
   esac
 done
 
@@ -63,6 +70,26 @@ commands=(
   "snapshots --table demo.orders|0|snapshots --table demo.orders"
   "restore (noop)|0|restore --table demo.orders --to-snapshot $current --reason bench"
 )
+if [[ -n "$class_list" ]]; then
+  lists="$(mktemp -d)"
+  trap 'rm -rf "$lists"' EXIT
+  i=0
+  for c in "${commands[@]}"; do
+    IFS='|' read -r name expected args <<<"$c"
+    read -r -a argv <<<"$args"
+    i=$((i + 1))
+    ROLLBACK_JOBS_NO_ARCHIVE=1 JAVA_OPTS="-XX:DumpLoadedClassList=$lists/$i.lst" "${launcher[@]}" "${argv[@]}" \
+      >/dev/null 2>&1 || true
+  done
+  # classes generated at run time (lambdas, proxies, accessors) cannot be loaded by name: their @lambda lines instead
+  { echo "# Classes loaded by the commands of jobs/bench/startup-benchmark.sh (--write-class-list), $(date -u +%F):"
+    echo "# the launcher's class-data archive holds them (JDK 17-24). Regenerate after changes to what a start loads."
+    cat "$lists"/*.lst | grep -v '^#' | grep -Ev '\$\$Lambda|\$Proxy[0-9]|LambdaForm\$|Generated[A-Za-z]*Accessor' \
+      | sort -u; } >"$class_list"
+  echo "wrote $(grep -vc '^#' "$class_list") class names to $class_list"
+  exit 0
+fi
+
 ways=(launcher "java -jar" "java -jar, C1")
 [[ -n "$baseline_launcher" ]] && ways+=("baseline launcher")
 [[ -n "$baseline" ]] && ways+=("baseline java -jar")
