@@ -32,6 +32,7 @@ import org.apache.iceberg.io.CloseableIterable;
 import org.rollbackjobs.iceberg.catalog.CatalogLoader;
 import org.rollbackjobs.iceberg.features.TxnSource;
 import org.rollbackjobs.jobs.RollbackJobsApplication;
+import org.rollbackjobs.jobs.SkipTestConfigurations;
 import org.rollbackjobs.jobs.cli.Cli;
 import org.rollbackjobs.jobs.cli.Output;
 import org.rollbackjobs.testing.TestPostgres;
@@ -40,11 +41,7 @@ import org.rollbackjobs.vector.embedding.Embedder;
 import org.rollbackjobs.vector.testing.Documents;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.context.TypeExcludeFilter;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.core.type.classreading.MetadataReader;
-import org.springframework.core.type.classreading.MetadataReaderFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import picocli.CommandLine;
 import picocli.CommandLine.IFactory;
@@ -134,7 +131,7 @@ public final class SystemRollbackBenchmark {
         "logging.level.root", "warn").forEach(System::setProperty);
     ConfigurableApplicationContext app = new SpringApplicationBuilder(RollbackJobsApplication.class)
         .web(WebApplicationType.NONE)
-        .initializers(c -> c.getBeanFactory().registerSingleton("skipTestConfigurations", new SkipTestConfigurations()))
+        .initializers(SkipTestConfigurations.initializer())
         .run();
     String used = app.getEnvironment().getProperty("spring.datasource.url");
     if (!db.jdbcUrl().equals(used)) { // the registry is one per database: never the shared one
@@ -520,23 +517,5 @@ public final class SystemRollbackBenchmark {
     file.toFile().deleteOnExit();
     file.getParent().toFile().deleteOnExit();
     return file;
-  }
-
-  /** The tests' {@code @TestConfiguration} classes are on this class path; the application must not scan them. */
-  static final class SkipTestConfigurations extends TypeExcludeFilter {
-    @Override
-    public boolean match(MetadataReader reader, MetadataReaderFactory factory) {
-      return reader.getAnnotationMetadata().hasAnnotation(TestConfiguration.class.getName());
-    }
-
-    @Override
-    public boolean equals(Object other) {
-      return other instanceof SkipTestConfigurations;
-    }
-
-    @Override
-    public int hashCode() {
-      return 1;
-    }
   }
 }
