@@ -81,11 +81,14 @@ if [[ -n "$class_list" ]]; then
     ROLLBACK_JOBS_NO_ARCHIVE=1 JAVA_OPTS="-XX:DumpLoadedClassList=$lists/$i.lst" "${launcher[@]}" "${argv[@]}" \
       >/dev/null 2>&1 || true
   done
-  # classes generated at run time (lambdas, proxies, accessors) cannot be loaded by name: their @lambda lines instead
+  # classes generated at run time (lambdas, proxies, accessors) cannot be loaded by name: their @lambda lines instead.
+  # No @lambda-proxy of a picocli interface: picocli's classes are Java 5 class files, which JDK 17's dump leaves out
+  # once a lambda has linked them ("Old class has been linked"), and loading one from its JAR at run time opens every
+  # JAR before it on the class path (0.1 s of every --help)
   { echo "# Classes loaded by the commands of jobs/bench/startup-benchmark.sh (--write-class-list), $(date -u +%F):"
     echo "# the launcher's class-data archive holds them (JDK 17-24). Regenerate after changes to what a start loads."
     cat "$lists"/*.lst | grep -v '^#' | grep -Ev '\$\$Lambda|\$Proxy[0-9]|LambdaForm\$|Generated[A-Za-z]*Accessor' \
-      | sort -u; } >"$class_list"
+      | grep -Ev '^@lambda-proxy [^ ]+ [^ ]+ \([^)]*\)Lpicocli/' | sort -u; } >"$class_list"
   echo "wrote $(grep -vc '^#' "$class_list") class names to $class_list"
   exit 0
 fi
