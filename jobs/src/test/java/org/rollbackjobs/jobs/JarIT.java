@@ -142,6 +142,12 @@ class JarIT {
     assertThat(tieredStopAtLevel(run(launcher, flags, "manifest", "list", "--help"))).isEqualTo("1");
     assertThat(tieredStopAtLevel(run(launcher, flags, "recompute-features", "--help"))).isEqualTo("4");
     assertThat(tieredStopAtLevel(run(launcher, flags, "manifest", "capture", "--help"))).isEqualTo("4");
+    try (var files = Files.list(layout)) {
+      if (files.anyMatch(p -> p.getFileName().toString().endsWith(".jsa"))) { // JDK 17-24: a CDS archive
+        assertThat(flag(run(launcher, flags, "--help"), "ArchiveRelocationMode")).as("help maps it in place")
+            .isEqualTo("0");
+      }
+    }
     flags.put("JAVA_OPTS", "-XX:+PrintFlagsFinal -XX:TieredStopAtLevel=4");
     assertThat(tieredStopAtLevel(run(launcher, flags, "history", "--help"))).isEqualTo("4");
 
@@ -153,8 +159,13 @@ class JarIT {
   }
 
   private static String tieredStopAtLevel(Run run) {
+    return flag(run, "TieredStopAtLevel");
+  }
+
+  /** A JVM flag's value as -XX:+PrintFlagsFinal printed it. */
+  private static String flag(Run run, String name) {
     assertThat(run.exitCode()).as(run.stderr()).isZero();
-    return run.stdout().stream().filter(l -> l.matches("\\s*intx TieredStopAtLevel\\s+=.*")).findFirst()
+    return run.stdout().stream().filter(l -> l.matches("\\s*\\w+ " + name + "\\s+=.*")).findFirst()
         .map(l -> l.replaceAll(".*=\\s*(\\d+).*", "$1")).orElseThrow();
   }
 
