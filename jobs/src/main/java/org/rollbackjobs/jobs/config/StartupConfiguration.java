@@ -65,6 +65,11 @@ public class StartupConfiguration {
   }
 
   @Bean
+  static BeanFactoryPostProcessor scopedProxiesTyped() {
+    return new ScopedProxiesTyped();
+  }
+
+  @Bean
   static BeanFactoryPostProcessor flywayMadeOnlyToMigrate() {
     return new FlywayMadeOnlyToMigrate();
   }
