@@ -3,6 +3,8 @@ package org.rollbackjobs.jobs.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurationImportFilter;
+import org.springframework.core.io.support.SpringFactoriesLoader;
 import org.springframework.mock.env.MockEnvironment;
 
 class MetricsOnlyWhenPushedTest {
@@ -23,5 +25,11 @@ class MetricsOnlyWhenPushedTest {
         .containsExactly(false, true, true);
     assertThat(match(new MockEnvironment().withProperty(MetricsOnlyWhenPushed.PUSH, "true")))
         .containsExactly(true, true, true);
+  }
+
+  @Test
+  void runsBeforeBootsOwnImportFilters() {
+    assertThat(SpringFactoriesLoader.loadFactories(AutoConfigurationImportFilter.class, getClass().getClassLoader()))
+        .first().isInstanceOf(MetricsOnlyWhenPushed.class);
   }
 }
