@@ -70,25 +70,35 @@ commands=(
   "snapshots --table demo.orders|0|snapshots --table demo.orders"
   "restore (noop)|0|restore --table demo.orders --to-snapshot $current --reason bench"
 )
+READ_ONLY_END="# --- end of the read-only commands' classes (the launcher's read archive stops here)"
 if [[ -n "$class_list" ]]; then
   lists="$(mktemp -d)"
   trap 'rm -rf "$lists"' EXIT
   i=0
+  read_lists=()
   for c in "${commands[@]}"; do
     IFS='|' read -r name expected args <<<"$c"
     read -r -a argv <<<"$args"
     i=$((i + 1))
     ROLLBACK_JOBS_NO_ARCHIVE=1 JAVA_OPTS="-XX:DumpLoadedClassList=$lists/$i.lst" "${launcher[@]}" "${argv[@]}" \
       >/dev/null 2>&1 || true
+    case "$name" in history | status | "manifest list") read_lists+=("$lists/$i.lst") ;; esac
   done
   # classes generated at run time (lambdas, proxies, accessors) cannot be loaded by name: their @lambda lines instead.
   # No @lambda-proxy of a picocli interface: picocli's classes are Java 5 class files, which JDK 17's dump leaves out
   # once a lambda has linked them ("Old class has been linked"), and loading one from its JAR at run time opens every
-  # JAR before it on the class path (0.1 s of every --help)
+  # JAR before it on the class path (0.1 s of every --help).
+  # Two parts: what the read-only commands load (history, status, manifest list), then what only the others add.
+  # The launcher's archive for read-only commands holds the first part only: a smaller archive is relocated faster
+  # at every start (docs/design/launcher.md).
+  entries() { cat "$@" | grep -v '^#' | grep -Ev '\$\$Lambda|\$Proxy[0-9]|LambdaForm\$|Generated[A-Za-z]*Accessor' \
+    | grep -Ev '^@lambda-proxy [^ ]+ [^ ]+ \([^)]*\)Lpicocli/' | sort -u; }
+  entries "${read_lists[@]}" >"$lists/read"
   { echo "# Classes loaded by the commands of jobs/bench/startup-benchmark.sh (--write-class-list), $(date -u +%F):"
     echo "# the launcher's class-data archive holds them (JDK 17-24). Regenerate after changes to what a start loads."
-    cat "$lists"/*.lst | grep -v '^#' | grep -Ev '\$\$Lambda|\$Proxy[0-9]|LambdaForm\$|Generated[A-Za-z]*Accessor' \
-      | grep -Ev '^@lambda-proxy [^ ]+ [^ ]+ \([^)]*\)Lpicocli/' | sort -u; } >"$class_list"
+    cat "$lists/read"
+    echo "$READ_ONLY_END"
+    entries "$lists"/*.lst | comm -23 - "$lists/read"; } >"$class_list"
   echo "wrote $(grep -vc '^#' "$class_list") class names to $class_list"
   exit 0
 fi

@@ -135,6 +135,17 @@ class JarIT {
       assertThat(dirs.toList()).containsExactly(layout);
     }
 
+    Run history = run(launcher, env, "history", "--json");
+    assertThat(history.exitCode()).as(history.stderr()).isZero();
+    assertThat(history.stdout()).hasSize(1);
+    try (var files = Files.list(layout)) {
+      List<String> archives = files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("start-")).toList();
+      if (archives.stream().anyMatch(n -> n.endsWith(".jsa"))) { // JDK 17-24: read-only commands, a smaller one
+        assertThat(archives).anyMatch(n -> n.matches("start-[0-9a-f]+-read\\.jsa"))
+            .anyMatch(n -> n.matches("start-[0-9a-f]+\\.jsa"));
+      }
+    }
+
     // short commands run with C1 only, long ones with both compilers; JAVA_OPTS comes last and can override
     Map<String, String> flags = new java.util.HashMap<>(env);
     flags.put("JAVA_OPTS", "-XX:+PrintFlagsFinal");
