@@ -120,7 +120,7 @@ public final class TestPostgres {
     } else {
       server = new TestPostgres(startWithScript(), "postgres", "", "script .ci/pgvector-local.sh");
     }
-    return server.withOwnDatabase();
+    return server.newDatabase();
   }
 
   private static boolean dockerAnswers() {
@@ -183,7 +183,11 @@ public final class TestPostgres {
         + " .ci/pgvector-local.sh was not found above " + Path.of("").toAbsolutePath());
   }
 
-  private TestPostgres withOwnDatabase() {
+  /**
+   * A new database with the vector extension on the same server (dropped when the JVM exits): for a test that needs
+   * one nothing else has touched, such as a first migration.
+   */
+  public TestPostgres newDatabase() {
     String database = "rollback_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     try (Connection c = DriverManager.getConnection(jdbcUrl, user, password); Statement s = c.createStatement()) {
       s.execute("CREATE DATABASE " + database);

@@ -2,14 +2,8 @@ package org.rollbackjobs.jobs.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.rollbackjobs.jobs.RollbackJobsApplication;
 import org.rollbackjobs.jobs.SkipTestConfigurations;
@@ -27,33 +21,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 class SchemaMigrationTest {
   private static final String LOCATIONS = "classpath:db/migration/rollback,classpath:db/migration/vector";
-  private static final TestPostgres SERVER = TestPostgres.get();
-  private static String database;
-  private static String url;
-
-  @BeforeAll
-  static void newDatabase() throws Exception {
-    database = "schema_check_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    try (Connection c = SERVER.connect(); Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE " + database);
-    }
-    url = SERVER.jdbcUrl().replaceFirst("/[^/?]*(\\?|$)", "/" + database + "$1");
-    try (Connection c = DriverManager.getConnection(url, SERVER.user(), SERVER.password());
-        Statement s = c.createStatement()) {
-      s.execute("CREATE EXTENSION IF NOT EXISTS vector");
-    }
-  }
-
-  @AfterAll
-  static void dropDatabase() throws Exception {
-    try (Connection c = SERVER.connect(); Statement s = c.createStatement()) {
-      s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-    }
-  }
+  private static final TestPostgres DB = TestPostgres.get().newDatabase();
 
   private static ConfigurableApplicationContext start(String locations, String... command) {
-    List<String> args = new ArrayList<>(List.of("--spring.datasource.url=" + url,
-        "--spring.datasource.username=" + SERVER.user(), "--spring.datasource.password=" + SERVER.password(),
+    List<String> args = new ArrayList<>(List.of("--spring.datasource.url=" + DB.jdbcUrl(),
+        "--spring.datasource.username=" + DB.user(), "--spring.datasource.password=" + DB.password(),
         "--spring.flyway.locations=" + locations, "--logging.level.root=warn"));
     args.addAll(List.of(command));
     return new SpringApplicationBuilder(RollbackJobsApplication.class).web(WebApplicationType.NONE)
